@@ -1,0 +1,109 @@
+using PidGuard.Platform;
+
+namespace PidGuard;
+
+/// <summary>
+/// Reads the state of a daemon name without disturbing it: the lock is probed with
+/// flock(LOCK_SH|LOCK_NB) and released at once, nothing is written or removed.
+/// </summary>
+public static class DaemonProbe
+{
+    /// <summary>The status of <paramref name="name"/>.</summary>
+    public static DaemonStatus GetStatus(string name, PidGuardOptions? options = null) =>
+        GetStatus(DaemonPaths.For(name, options), options, Platforms.Current);
+
+    /// <summary>The status of the daemon whose files are <paramref name="paths"/>.</summary>
+    public static DaemonStatus GetStatus(DaemonPaths paths, PidGuardOptions? options = null) =>
+        GetStatus(paths, options, Platforms.Current);
+
+    internal static DaemonStatus GetStatus(DaemonPaths paths, PidGuardOptions? options, IPlatform p)
+    {
+        options ??= new PidGuardOptions();
+        bool? held;
+        try
+        {
+            held = LockFile.IsHeld(p, paths.LockFile);
+        }
+        catch (PidGuardException e)
+        {
+            return Make(paths, DaemonState.Unknown, reason: e.Message);
+        }
+        return held switch
+        {
+            null => Legacy(paths, p),
+            false => Free(paths, p),
+            true => Held(paths, options, p),
+        };
+    }
+
+    private static DaemonStatus Free(DaemonPaths paths, IPlatform p)
+    {
+        var pid = PidFile.Read(paths.PidFile, p);
+        return pid.Kind switch
+        {
+            PidFileKind.Missing => Make(paths, DaemonState.NotRunning),
+            PidFileKind.Valid => Make(paths, DaemonState.Stale, pid: pid.Pid,
+                reason: $"PID {pid.Pid} no longer holds the lock of '{paths.Name}'; the pid file is stale"),
+            PidFileKind.Invalid => Make(paths, DaemonState.Stale, reason: pid.Problem),
+            _ => Make(paths, DaemonState.Unknown, reason: pid.Problem),
+        };
+    }
+
+    private static DaemonStatus Held(DaemonPaths paths, PidGuardOptions options, IPlatform p)
+    {
+        var owner = OwnerInfo.ReadHeld(p, paths, options.OwnerWaitWindow);
+        if (owner.IsProven)
+            return Make(paths, DaemonState.Running, owner.Pid, verified: true, record: owner.Record);
+        string reason = owner.PidFile.Kind switch
+        {
+            PidFileKind.Missing => $"the lock of '{paths.Name}' is held but there is no pid file (starting, or removed by hand)",
+            PidFileKind.Valid => $"the lock is held but PID {owner.Pid} is not proven to hold it: {owner.IdentityProblem}",
+            _ => $"the lock is held but {owner.PidFile.Problem}",
+        };
+        return Make(paths, DaemonState.Running, owner.Pid, verified: false, reason: reason, record: owner.Record);
+    }
+
+    private static DaemonStatus Legacy(DaemonPaths paths, IPlatform p)
+    {
+        var pid = PidFile.Read(paths.PidFile, p);
+        if (pid.Kind == PidFileKind.Missing)
+            return Make(paths, DaemonState.NotRunning);
+        if (pid.Kind != PidFileKind.Valid)
+            return Make(paths, DaemonState.Unknown, legacy: true, reason: $"{pid.Problem} and there is no lock file");
+        int value = pid.Pid!.Value;
+        if (!ProcessIdentity.IsAlive(value, p))
+            return Make(paths, DaemonState.Stale, value, legacy: true, reason: $"legacy pid file names PID {value}, which is not running");
+        var record = StateFile.Read(paths.StateFile, p, out _);
+        bool verified = record is not null && ProcessIdentity.Mismatch(value, record, p) is null;
+        return Make(paths, DaemonState.Running, value, verified, legacy: true, record: record,
+            reason: $"legacy pid file (no lock file): PID {value} is alive, but without the lock it is not proven to be the daemon");
+    }
+
+    private static DaemonStatus Make(DaemonPaths paths, DaemonState state, int? pid = null, bool verified = false,
+        bool legacy = false, string? reason = null, DaemonStateRecord? record = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        TimeSpan? heartbeatAge = null;
+        bool unresponsive = false;
+        if (state == DaemonState.Running && verified && record?.HeartbeatAt is { } beat)
+        {
+            heartbeatAge = now - beat;
+            if (record.HeartbeatIntervalMs is > 0 and var interval)
+                unresponsive = heartbeatAge.Value.TotalMilliseconds > interval * DaemonStatus.UnresponsiveAfterIntervals;
+        }
+        return new DaemonStatus
+        {
+            Name = paths.Name,
+            Paths = paths,
+            State = state,
+            Pid = pid,
+            IsIdentityVerified = verified,
+            IsLegacy = legacy,
+            Reason = reason,
+            Record = record,
+            Uptime = state == DaemonState.Running && verified && record is not null ? now - record.StartedAt : null,
+            HeartbeatAge = heartbeatAge,
+            IsUnresponsive = unresponsive,
+        };
+    }
+}

@@ -1,0 +1,68 @@
+namespace PidGuard.Platform;
+
+/// <summary>
+/// Every operating-system call the protocol makes. The protocol code above this layer never
+/// calls libc directly, so the one Unix implementation (Linux + macOS) is the only place that
+/// knows errno values, struct layouts and flag bits.
+/// </summary>
+internal interface IPlatform
+{
+    UnixConstants Constants { get; }
+    uint EffectiveUserId { get; }
+    int CurrentProcessId { get; }
+
+    /// <summary>open(2); throws <see cref="UnixIOException"/> on failure.</summary>
+    SafeFd Open(string path, int flags, int mode);
+
+    /// <summary>open(2) returning the errno instead of throwing.</summary>
+    SafeFd? TryOpen(string path, int flags, int mode, out int errno);
+
+    /// <summary>flock(op | LOCK_NB); false when another open file description holds a conflicting lock.</summary>
+    bool TryLock(SafeFd fd, int operation, string path);
+
+    void Unlock(SafeFd fd, string path);
+
+    /// <summary>lstat(2); null when the path does not exist.</summary>
+    FileStatus? LStat(string path);
+
+    FileStatus FStat(SafeFd fd, string path);
+
+    void SetInheritable(SafeFd fd, bool inheritable, string path);
+
+    int Read(SafeFd fd, Span<byte> buffer, string path);
+
+    void WriteAll(SafeFd fd, ReadOnlySpan<byte> data, string path);
+
+    void FSync(SafeFd fd, string path);
+
+    void FChmod(SafeFd fd, int mode, string path);
+
+    void Rename(string from, string to);
+
+    /// <summary>unlink(2); false when the path did not exist.</summary>
+    bool Unlink(string path);
+
+    /// <summary>mkdir(2); false when the path already existed.</summary>
+    bool MkDir(string path, int mode);
+
+    SignalResult Kill(int pid, int signal);
+
+    /// <summary>Pins a process for signalling (pidfd on Linux); null when it does not exist.</summary>
+    ProcessHandle? OpenProcess(int pid);
+
+    SignalResult SendSignal(ProcessHandle process, int signal);
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for the process to exit; true once it has.</summary>
+    bool WaitForExit(ProcessHandle process, int timeoutMs);
+
+    /// <summary>The kernel's start time of a process as an opaque token, or null when it is gone.</summary>
+    string? GetStartToken(int pid);
+
+    /// <summary>This boot's identifier (Linux boot_id), or null where the platform has none.</summary>
+    string? BootId { get; }
+
+    /// <summary>The name of the network file system holding <paramref name="path"/>, or null for a local one.</summary>
+    string? NetworkFileSystemName(string path);
+
+    SignalTable Signals { get; }
+}

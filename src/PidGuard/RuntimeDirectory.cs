@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using PidGuard.Platform;
+
+namespace PidGuard;
+
+/// <summary>Finds and secures the directory that holds the daemons' lock, pid and state files.</summary>
+public static class RuntimeDirectory
+{
+    /// <summary>The environment variable that overrides the runtime directory.</summary>
+    public const string EnvironmentVariable = "PIDGUARD_RUNTIME_DIR";
+
+    private static readonly ConcurrentDictionary<string, bool> s_nfsWarned = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The runtime directory, first match wins: <paramref name="explicitDirectory"/>;
+    /// <c>PIDGUARD_RUNTIME_DIR</c>; <c>/run/pidguard</c> for root; <c>$XDG_RUNTIME_DIR/pidguard</c>;
+    /// <c>/run/user/UID/pidguard</c> when that directory exists and belongs to the user;
+    /// <c>${TMPDIR:-/tmp}/pidguard-UID</c>. Nothing is created.
+    /// </summary>
+    public static string Resolve(string? explicitDirectory = null) => Resolve(explicitDirectory, Platforms.Current);
+
+    internal static string Resolve(string? explicitDirectory, IPlatform platform)
+    {
+        if (!string.IsNullOrEmpty(explicitDirectory))
+            return Path.GetFullPath(explicitDirectory);
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnv)
+            return Path.GetFullPath(fromEnv);
+        uint uid = platform.EffectiveUserId;
+        if (uid == 0 && OperatingSystem.IsLinux())
+            return "/run/pidguard";
+        if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
+            return Path.Join(xdg, "pidguard");
+        string uidText = uid.ToString(CultureInfo.InvariantCulture);
+        string runUser = $"/run/user/{uidText}";
+        if (platform.LStat(runUser) is { IsDirectory: true } st && st.OwnerUid == uid)
+            return Path.Join(runUser, "pidguard");
+        string tmp = Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } t && Path.IsPathRooted(t) ? t : "/tmp";
+        return Path.Join(tmp, $"pidguard-{uidText}");
+    }
+
+    /// <summary>
+    /// Creates the directory (mode 0700) when missing, and otherwise checks that it is a real
+    /// directory (not a symbolic link) owned by the current user and not writable by group or
+    /// others. Throws <see cref="PidGuardException"/> naming the path and the problem. Never
+    /// changes the mode of an existing directory.
+    /// </summary>
+    public static string Ensure(string path, ILogger? logger = null) => Ensure(path, Platforms.Current, logger);
+
+    internal static string Ensure(string path, IPlatform platform, ILogger? logger)
+    {
+        path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        FileStatus? st;
+        try
+        {
+            st = platform.LStat(path);
+            if (st is null)
+            {
+                string? parent = Path.GetDirectoryName(path);
+                if (parent is not null && platform.LStat(parent) is null)
+                    throw new PidGuardException($"Runtime directory '{path}' cannot be created: its parent '{parent}' does not exist.", path);
+                platform.MkDir(path, 0x1C0 /* 0700 */);
+                st = platform.LStat(path);
+            }
+        }
+        catch (UnixIOException e)
+        {
+            throw new PidGuardException($"Runtime directory '{path}' is not usable: {e.Message}", path, e);
+        }
+        Check(path, st, platform.EffectiveUserId);
+        WarnIfNetworkFileSystem(path, platform, logger);
+        return path;
+    }
+
+    private static void Check(string path, FileStatus? st, uint uid)
+    {
+        if (st is not { } s)
+            throw new PidGuardException($"Runtime directory '{path}' vanished while it was being created.", path);
+        if (s.IsSymbolicLink)
+            throw new PidGuardException($"Runtime directory '{path}' is a symbolic link; PidGuard requires a real directory.", path);
+        if (!s.IsDirectory)
+            throw new PidGuardException($"Runtime directory '{path}' is {s.Describe()}, not a directory.", path);
+        if (s.OwnerUid != uid)
+            throw new PidGuardException($"Runtime directory '{path}' is owned by uid {s.OwnerUid}, not by the current user (uid {uid}).", path);
+        if ((s.Permissions & 0x12 /* 022 */) != 0)
+            throw new PidGuardException(
+                $"Runtime directory '{path}' is group- or world-writable (mode {Convert.ToString(s.Permissions, 8)}); PidGuard requires it not to be (chmod go-w).", path);
+    }
+
+    private static void WarnIfNetworkFileSystem(string path, IPlatform platform, ILogger? logger)
+    {
+        if (logger is null || !s_nfsWarned.TryAdd(path, true))
+            return;
+        if (platform.NetworkFileSystemName(path) is { } fs)
+            Log.NetworkFileSystem(logger, path, fs);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using PidGuard.Platform;
+
+namespace PidGuard;
+
+/// <summary>Reads and serialises <c>NAME.json</c>.</summary>
+public static class StateFile
+{
+    /// <summary>A state file larger than this is not read.</summary>
+    public const int MaxLength = 64 * 1024;
+
+    /// <summary>Reads the state record; null when the file is missing, not a regular file, too large or not valid JSON.</summary>
+    public static DaemonStateRecord? Read(string path) => Read(path, Platforms.Current, out _);
+
+    internal static DaemonStateRecord? Read(string path, IPlatform p, out string? problem)
+    {
+        problem = null;
+        var c = p.Constants;
+        using var fd = p.TryOpen(path, c.ORdOnly | c.OCloExec | c.ONoFollow | (OperatingSystem.IsLinux() ? 0x800 : 0x4), 0, out int errno);
+        if (fd is null)
+        {
+            if (errno != UnixConstants.ENoEnt)
+                problem = $"state file '{path}' cannot be opened: {new UnixIOException(errno, "open", null).Message}";
+            return null;
+        }
+        try
+        {
+            var st = p.FStat(fd, path);
+            if (!st.IsRegularFile || st.Size > MaxLength)
+            {
+                problem = $"state file '{path}' is {(st.IsRegularFile ? $"{st.Size} bytes, over the {MaxLength} limit" : st.Describe())}";
+                return null;
+            }
+            byte[] buf = new byte[st.Size + 1];
+            int total = 0;
+            while (total < buf.Length)
+            {
+                int n = p.Read(fd, buf.AsSpan(total), path);
+                if (n == 0)
+                    break;
+                total += n;
+            }
+            return Parse(buf.AsSpan(0, total), path, out problem);
+        }
+        catch (UnixIOException e)
+        {
+            problem = $"state file '{path}' cannot be read: {e.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>Parses state JSON; null (with the problem) when it is not a valid record.</summary>
+    public static DaemonStateRecord? Parse(ReadOnlySpan<byte> json, string path, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            var record = JsonSerializer.Deserialize(json, StateJsonContext.Default.DaemonStateRecord);
+            if (record is null || record.Pid <= 0)
+            {
+                problem = $"state file '{path}' holds no PID";
+                return null;
+            }
+            return record;
+        }
+        catch (JsonException e)
+        {
+            problem = $"state file '{path}' is not valid JSON: {e.Message}";
+            return null;
+        }
+    }
+
+    internal static byte[] Serialize(DaemonStateRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.DaemonStateRecord);
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using PidGuard;
+
+// A real process for the multi-process tests. Every command prints one line per event to stdout,
+// flushed at once, so that a test can wait for it.
+Console.Out.Flush();
+var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+void Say(string line) => stdout.WriteLine(line);
+
+string command = args.Length > 0 ? args[0] : "";
+string Arg(int i) => args.Length > i ? args[i] : throw new ArgumentException($"missing argument {i} for '{command}'");
+string? Flag(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+bool Has(string name) => Array.IndexOf(args, name) >= 0;
+PidGuardOptions Options(string dir) => new() { RuntimeDirectory = dir, SyncWrites = !Has("--no-sync") };
+
+try
+{
+    switch (command)
+    {
+        case "hold":
+        {
+            // hold NAME DIR [--ms N] [--on-term exit|ignore] [--adopt]
+            var options = Options(Arg(2));
+            using var held = Has("--adopt") ? InstanceLock.Adopt(Arg(1), options) : InstanceLock.Acquire(Arg(1), options);
+            var done = new ManualResetEventSlim();
+            string onTerm = Flag("--on-term") ?? "exit";
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+            {
+                ctx.Cancel = true;
+                Say("GOT TERM");
+                if (onTerm == "exit")
+                    done.Set();
+            });
+            Say($"ACQUIRED {held.ProcessId} {held.Ownership}");
+            done.Wait(int.Parse(Flag("--ms") ?? "600000", CultureInfo.InvariantCulture));
+            held.Dispose();
+            Say("RELEASED");
+            return 0;
+        }
+        case "try":
+        {
+            // try NAME DIR [--at UNIX_MS] [--ms HOLD]
+            if (Flag("--at") is { } at)
+            {
+                long startAt = long.Parse(at, CultureInfo.InvariantCulture);
+                while (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < startAt)
+                    Thread.SpinWait(100);
+            }
+            if (InstanceLock.TryAcquire(Arg(1), out var won, out int? owner, Options(Arg(2))))
+            {
+                using (won)
+                {
+                    Say($"WON {won.ProcessId}");
+                    Thread.Sleep(int.Parse(Flag("--ms") ?? "0", CultureInfo.InvariantCulture));
+                }
+                return 0;
+            }
+            Say($"LOST {owner?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+            return 75;
+        }
+        case "handoff":
+        {
+            // handoff NAME DIR : acquire, start "hold NAME DIR --adopt" with the lock inherited, exit.
+            var options = Options(Arg(2));
+            using var held = InstanceLock.Acquire(Arg(1), options);
+            Say($"ACQUIRED {held.ProcessId} {held.Ownership}");
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = false };
+            psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
+            foreach (string a in new[] { "hold", Arg(1), Arg(2), "--adopt", "--ms", Flag("--child-ms") ?? "600000" })
+                psi.ArgumentList.Add(a);
+            int child = await held.HandOffAsync(psi, TimeSpan.FromSeconds(30));
+            Say($"HANDED {child} {held.Ownership}");
+            return 0;
+        }
+        case "sigrecord":
+        {
+            // sigrecord FILE : write the name of every catchable signal received to FILE.
+            string file = Arg(1);
+            var regs = new List<PosixSignalRegistration>();
+            foreach (var s in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+                regs.Add(PosixSignalRegistration.Create(s, ctx => { ctx.Cancel = true; File.AppendAllText(file, ctx.Signal + "\n"); }));
+            Say($"READY {Environment.ProcessId}");
+            Thread.Sleep(Timeout.Infinite);
+            return 0;
+        }
+        case "stop":
+        {
+            // stop NAME DIR SCHEDULE
+            var outcome = await DaemonStopper.StopAsync(Arg(1), StopSchedule.Parse(Arg(3)), Options(Arg(2)));
+            Say($"OUTCOME {outcome.Result} pid={outcome.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} signal={outcome.LastSignal ?? "-"} ms={(long)outcome.Elapsed.TotalMilliseconds} reason={outcome.Reason}");
+            return outcome.Succeeded ? 0 : 1;
+        }
+        case "status":
+        {
+            var s = DaemonProbe.GetStatus(Arg(1), Options(Arg(2)));
+            Say($"STATUS {s.State} pid={s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} verified={s.IsIdentityVerified} reason={s.Reason}");
+            return s.LsbExitCode;
+        }
+        case "cycle":
+        {
+            // cycle NAME DIR N : N acquire/release cycles; reports spurious conflicts.
+            int n = int.Parse(Arg(3), CultureInfo.InvariantCulture);
+            int conflicts = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (InstanceLock.TryAcquire(Arg(1), out var l, Options(Arg(2))))
+                    l.Dispose();
+                else
+                    conflicts++;
+            }
+            Say($"CONFLICTS {conflicts}");
+            return 0;
+        }
+        default:
+            Console.Error.WriteLine($"unknown command '{command}'");
+            return 2;
+    }
+}
+catch (AlreadyRunningException e)
+{
+    Say($"ALREADY {e.OwnerPid?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} {e.Message}");
+    return 75;
+}
+catch (Exception e)
+{
+    Say($"ERROR {e.GetType().Name}: {e.Message}");
+    return 1;
+}
