@@ -26,7 +26,7 @@ public readonly record struct StopStep(StopStepKind Kind, int Signal, string? Si
 
 /// <summary>
 /// A stop schedule in start-stop-daemon's <c>--retry</c> grammar: items separated by <c>/</c>,
-/// each a signal (<c>TERM</c>, <c>SIGTERM</c>, <c>-TERM</c>, <c>15</c>), a timeout in seconds, or
+/// each a signal (<c>TERM</c>, <c>SIGTERM</c>, <c>-TERM</c>, <c>-15</c>), a timeout in seconds, or
 /// <c>forever</c> (repeat the rest of the schedule for ever). A lone timeout <c>N</c> means
 /// <c>TERM/N/KILL/N</c>. The default is <c>TERM/10/KILL/5</c>.
 /// </summary>
@@ -81,7 +81,7 @@ public sealed class StopSchedule
             {
                 steps.Add(new StopStep(StopStepKind.Wait, 0, null, timeout, 0));
             }
-            else if (signals.TryParse(item.StartsWith('-') ? item[1..] : item, out int number))
+            else if (TryParseSignal(item, signals, out int number))
             {
                 steps.Add(new StopStep(StopStepKind.Signal, number, signals.NameOf(number), TimeSpan.Zero, 0));
             }
@@ -118,6 +118,17 @@ public sealed class StopSchedule
     /// <summary><c>TERM/N/KILL/N</c>: what <c>stop --timeout N</c> means.</summary>
     public static StopSchedule FromTimeout(TimeSpan timeout) =>
         Parse(timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+
+    // start-stop-daemon: "-signal-number or [-]signal-name"; a bare number is a timeout.
+    private static bool TryParseSignal(string item, SignalTable signals, out int number)
+    {
+        number = 0;
+        bool dashed = item.StartsWith('-');
+        string rest = dashed ? item[1..] : item;
+        if (rest.Length == 0 || (!dashed && char.IsAsciiDigit(rest[0])))
+            return false;
+        return signals.TryParse(rest, out number);
+    }
 
     private static bool TryParseTimeout(string item, out TimeSpan timeout)
     {

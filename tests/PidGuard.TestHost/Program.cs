@@ -98,6 +98,52 @@ try
             Say($"STATUS {s.State} pid={s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} verified={s.IsIdentityVerified} reason={s.Reason}");
             return s.LsbExitCode;
         }
+        case "table":
+        {
+            // table NAME DIR LABEL=SPEC... : for each bad pid file, print the status, the signal
+            // decision and what stop did. SPEC: b64:BASE64 | symlink:TEXT | dir | junk1m
+            string name = Arg(1);
+            var options = Options(Arg(2));
+            var paths = DaemonPaths.For(name, RuntimeDirectory.Ensure(Arg(2)));
+            foreach (string item in args.Skip(3))
+            {
+                string label = item[..item.IndexOf('=')];
+                string spec = item[(item.IndexOf('=') + 1)..];
+                string target = Path.Join(Path.GetDirectoryName(paths.Directory)!, "target-" + label);
+                if (spec.StartsWith("b64:", StringComparison.Ordinal))
+                    File.WriteAllBytes(paths.PidFile, Convert.FromBase64String(spec[4..]));
+                else if (spec.StartsWith("symlink:", StringComparison.Ordinal))
+                {
+                    File.WriteAllText(target, spec[8..]);
+                    File.CreateSymbolicLink(paths.PidFile, target);
+                }
+                else if (spec == "dir")
+                    Directory.CreateDirectory(paths.PidFile);
+                else if (spec == "junk1m")
+                    File.WriteAllBytes(paths.PidFile, Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7 + 13)).ToArray());
+                var status = DaemonProbe.GetStatus(name, options);
+                var decision = SignalDecision.For(status);
+                var outcome = await DaemonStopper.StopAsync(name, StopSchedule.Parse("TERM/1/KILL/1"), options);
+                var left = new FileInfo(paths.PidFile);
+                string after = Directory.Exists(paths.PidFile) ? "dir" : left.LinkTarget is not null ? "symlink" : left.Exists ? "file" : "gone";
+                string targetAfter = File.Exists(target) ? File.ReadAllText(target) : "-";
+                Say($"CASE {label} status={status.State} lsb={status.LsbExitCode} pid={status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} verified={status.IsIdentityVerified} may={decision.MaySignal} stop={outcome.Result} signal={outcome.LastSignal ?? "-"} after={after} target={targetAfter}");
+                if (Directory.Exists(paths.PidFile))
+                    Directory.Delete(paths.PidFile);
+                else
+                    File.Delete(paths.PidFile);
+            }
+            Say("DONE");
+            return 0;
+        }
+        case "stop-self":
+        {
+            // stop-self NAME DIR : hold the lock in this process and ask the stopper to stop it.
+            using var held = InstanceLock.Acquire(Arg(1), Options(Arg(2)));
+            var outcome = await DaemonStopper.StopAsync(Arg(1), StopSchedule.Parse("TERM/1/KILL/1"), Options(Arg(2)));
+            Say($"OUTCOME {outcome.Result} pid={outcome.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} signal={outcome.LastSignal ?? "-"} reason={outcome.Reason}");
+            return 0;
+        }
         case "cycle":
         {
             // cycle NAME DIR N : N acquire/release cycles; reports spurious conflicts.

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PidGuard.Tests.Infrastructure;
+
+/// <summary>A real PidGuard.TestHost process whose stdout lines the test can wait for.</summary>
+public sealed class HostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _lines = new();
+    private readonly List<string> _seen = [];
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+                _lines.CompleteAdding();
+            else
+                _lines.Add(e.Data);
+        };
+        _process.BeginOutputReadLine();
+    }
+
+    public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } d ? d : "dotnet";
+
+    public static string HostDll => Path.Join(AppContext.BaseDirectory, "PidGuard.TestHost.dll");
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static HostProcess Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(HostDll);
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginErrorReadLine();
+        return new HostProcess(p);
+    }
+
+    /// <summary>Runs the host to completion and returns its stdout lines and exit code.</summary>
+    public static (int ExitCode, string[] Lines) Run(params string[] args)
+    {
+        using var h = Start(args);
+        if (!h._process.WaitForExit(60_000))
+            throw new TimeoutException($"TestHost {string.Join(' ', args)} did not finish");
+        h._process.WaitForExit();
+        return (h._process.ExitCode, h._lines.ToArray());
+    }
+
+    /// <summary>Waits for a line starting with <paramref name="prefix"/> and returns it.</summary>
+    public string WaitFor(string prefix, int timeoutMs = 30_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero || !_lines.TryTake(out string? line, remaining))
+                throw new TimeoutException($"TestHost PID {Pid} did not print '{prefix}' (saw: {string.Join(" | ", _seen)})");
+            _seen.Add(line);
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+                return line;
+        }
+    }
+
+    public int WaitForInt(string prefix, int timeoutMs = 30_000) =>
+        int.Parse(WaitFor(prefix, timeoutMs).Split(' ')[1], CultureInfo.InvariantCulture);
+
+    public bool WaitForExit(int timeoutMs) => _process.WaitForExit(timeoutMs);
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGKILL: this is our own child, proven by the Process object.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+            _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,278 @@
+using PidGuard.Platform;
+using PidGuard.Tests.Infrastructure;
+
+namespace PidGuard.Tests;
+
+public class InstanceLockTests : IDisposable
+{
+    private readonly TestDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static int Mode(string path) => (int)File.GetUnixFileMode(path);
+
+    [Fact]
+    public void Acquire_on_a_clean_directory_writes_pid_and_state()
+    {
+        using var l = InstanceLock.Acquire("app", _dir.Options());
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(l.PidFilePath));
+        Assert.Equal(Environment.ProcessId, l.ProcessId);
+        Assert.Equal(LockOwnership.WriteOwner, l.Ownership);
+        Assert.True(File.Exists(l.LockFilePath));
+        var state = StateFile.Read(l.StateFilePath)!;
+        Assert.Equal(Environment.ProcessId, state.Pid);
+        Assert.Equal("app", state.Name);
+        Assert.Equal(ProcessIdentity.GetStartToken(Environment.ProcessId), state.StartToken);
+        Assert.Equal(ProcessIdentity.BootId, state.BootId);
+        Assert.Equal(Path.Join(_dir.Runtime, "app.pid"), l.PidFilePath);
+        Assert.Equal(Path.Join(_dir.Runtime, "app.lock"), l.LockFilePath);
+        Assert.Equal(Path.Join(_dir.Runtime, "app.json"), l.StateFilePath);
+    }
+
+    [Fact]
+    public void Files_have_modes_0644_0600_and_directory_0700()
+    {
+        using var l = InstanceLock.Acquire("modes", _dir.Options());
+        Assert.Equal(Convert.ToInt32("644", 8), Mode(l.PidFilePath));
+        Assert.Equal(Convert.ToInt32("644", 8), Mode(l.StateFilePath));
+        Assert.Equal(Convert.ToInt32("600", 8), Mode(l.LockFilePath));
+        Assert.Equal(Convert.ToInt32("700", 8), Mode(_dir.Runtime));
+    }
+
+    [Fact]
+    public void Dispose_removes_pid_and_state_but_never_the_lock_file()
+    {
+        var l = InstanceLock.Acquire("rel", _dir.Options());
+        l.Dispose();
+        Assert.False(File.Exists(l.PidFilePath));
+        Assert.False(File.Exists(l.StateFilePath));
+        Assert.True(File.Exists(l.LockFilePath));
+        Assert.True(l.IsReleased);
+        l.Dispose(); // idempotent
+        using var again = InstanceLock.Acquire("rel", _dir.Options());
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(again.PidFilePath));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_releases_too()
+    {
+        var l = InstanceLock.Acquire("async-rel", _dir.Options());
+        await l.DisposeAsync();
+        Assert.False(File.Exists(l.PidFilePath));
+        Assert.True(InstanceLock.TryAcquire("async-rel", out var again, _dir.Options()));
+        again.Dispose();
+    }
+
+    [Fact]
+    public void Second_acquire_in_the_same_process_is_refused_with_our_pid()
+    {
+        // flock belongs to the open file description, so two handles in one process conflict too.
+        using var first = InstanceLock.Acquire("twice", _dir.Options());
+        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("twice", _dir.Options()));
+        Assert.Equal(Environment.ProcessId, e.OwnerPid);
+        Assert.Contains($"Daemon already running (PID: {Environment.ProcessId})", e.Message, StringComparison.Ordinal);
+        Assert.False(InstanceLock.TryAcquire("twice", out _, out int? owner, _dir.Options()));
+        Assert.Equal(Environment.ProcessId, owner);
+    }
+
+    [Fact]
+    public void Release_does_not_remove_a_pid_file_that_was_replaced()
+    {
+        var l = InstanceLock.Acquire("replaced", _dir.Options());
+        string foreign = Path.Join(_dir.Root, "foreign");
+        File.WriteAllText(foreign, "777\n");
+        File.Move(foreign, l.PidFilePath, overwrite: true);
+        Assert.False(l.CheckIntegrity());
+        Assert.True(l.PidFileLost.IsCancellationRequested);
+        l.Dispose();
+        Assert.Equal("777\n", File.ReadAllText(l.PidFilePath));
+    }
+
+    [Fact]
+    public void Integrity_check_fires_the_token_when_the_pid_file_is_deleted()
+    {
+        var log = new CapturingLogger();
+        using var l = InstanceLock.Acquire("deleted", _dir.Options(o => o.Logger = log));
+        Assert.True(l.CheckIntegrity());
+        File.Delete(l.PidFilePath);
+        Assert.False(l.CheckIntegrity());
+        Assert.True(l.PidFileLost.IsCancellationRequested);
+        Assert.Contains(log.Entries, e => e.Message.Contains("removed or replaced", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_threads_racing_get_exactly_one_lock()
+    {
+        for (int round = 0; round < 50; round++)
+        {
+            using var barrier = new Barrier(2);
+            var results = new InstanceLock?[2];
+            var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+            {
+                barrier.SignalAndWait();
+                InstanceLock.TryAcquire("threads", out results[i], _dir.Options(o => o.OwnerWaitWindow = TimeSpan.Zero));
+            })).ToArray();
+            foreach (var t in threads) t.Start();
+            foreach (var t in threads) t.Join();
+            Assert.Single(results, r => r is not null);
+            foreach (var r in results) r?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Stale_files_are_overwritten_and_the_recovery_is_logged()
+    {
+        var paths = _dir.Paths("stale");
+        Directory.CreateDirectory(_dir.Runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(paths.PidFile, "999999\n");
+        File.WriteAllText(paths.StateFile, "{\"pid\":999999}");
+        var log = new CapturingLogger();
+        using var l = InstanceLock.Acquire("stale", _dir.Options(o => o.Logger = log));
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(paths.PidFile));
+        Assert.Equal(Environment.ProcessId, StateFile.Read(paths.StateFile)!.Pid);
+        Assert.Contains(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("999999", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Leftover_temp_file_of_a_crashed_writer_is_replaced()
+    {
+        var paths = _dir.Paths("temp");
+        Directory.CreateDirectory(_dir.Runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(paths.PidTempFile, "half");
+        using var l = InstanceLock.Acquire("temp", _dir.Options());
+        Assert.False(File.Exists(paths.PidTempFile));
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(paths.PidFile));
+    }
+
+    [Fact]
+    public void Locked_but_empty_waits_the_window_then_reports_no_pid()
+    {
+        var paths = _dir.Paths("empty");
+        RuntimeDirectory.Ensure(_dir.Runtime);
+        // Another open file description takes the lock and never writes a pid file.
+        var p = Platforms.Current;
+        using var fd = LockFile.TryLockExclusive(p, paths.LockFile)!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("empty", _dir.Options()));
+        Assert.Null(e.OwnerPid);
+        Assert.Contains("Daemon already running (PID: unknown)", e.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.ElapsedMilliseconds, 90, 2000);
+        Assert.False(File.Exists(paths.PidFile)); // the loser wrote nothing
+    }
+
+    [Fact]
+    public async Task Locked_owner_that_writes_late_within_the_window_is_reported()
+    {
+        var paths = _dir.Paths("late");
+        RuntimeDirectory.Ensure(_dir.Runtime);
+        var p = Platforms.Current;
+        using var fd = LockFile.TryLockExclusive(p, paths.LockFile)!;
+        var writer = Task.Run(async () =>
+        {
+            await Task.Delay(30);
+            // Write exactly what a holder writes: state, then pid.
+            var record = new DaemonStateRecord { Name = "late", Pid = Environment.ProcessId, StartToken = ProcessIdentity.GetStartToken(Environment.ProcessId), BootId = ProcessIdentity.BootId };
+            File.WriteAllBytes(paths.StateFile, StateFile.Serialize(record));
+            File.WriteAllText(paths.PidFile, $"{Environment.ProcessId}\n");
+        });
+        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("late", _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromSeconds(2))));
+        Assert.Equal(Environment.ProcessId, e.OwnerPid);
+        await writer;
+    }
+
+    [Fact]
+    public void Loser_reports_a_stale_pid_only_as_unknown_while_a_new_holder_has_not_written()
+    {
+        // The pid file still names a dead process from an earlier crash: it must not be reported as the owner.
+        var paths = _dir.Paths("oldpid");
+        RuntimeDirectory.Ensure(_dir.Runtime);
+        int dead = DeadPid();
+        File.WriteAllText(paths.PidFile, $"{dead}\n");
+        using var fd = LockFile.TryLockExclusive(Platforms.Current, paths.LockFile)!;
+        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("oldpid", _dir.Options()));
+        Assert.Null(e.OwnerPid);
+        Assert.Equal($"{dead}\n", File.ReadAllText(paths.PidFile));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_waits_for_the_holder_and_honours_timeout_and_cancellation()
+    {
+        var first = InstanceLock.Acquire("wait", _dir.Options());
+        var e = await Assert.ThrowsAsync<AlreadyRunningException>(() => InstanceLock.AcquireAsync("wait", TimeSpan.FromMilliseconds(150), _dir.Options()));
+        Assert.Equal(Environment.ProcessId, e.OwnerPid);
+        using (var cts = new CancellationTokenSource(100))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => InstanceLock.AcquireAsync("wait", Timeout.InfiniteTimeSpan, _dir.Options(), cts.Token));
+        _ = Task.Delay(200).ContinueWith(_ => first.Dispose(), TaskScheduler.Default);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var second = await InstanceLock.AcquireAsync("wait", TimeSpan.FromSeconds(10), _dir.Options());
+        Assert.InRange(clock.ElapsedMilliseconds, 150, 5000);
+        Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(second.PidFilePath));
+    }
+
+    [Fact]
+    public void UpdateState_and_Heartbeat_rewrite_the_state_file()
+    {
+        using var l = InstanceLock.Acquire("beat", _dir.Options(o => o.HeartbeatInterval = TimeSpan.FromSeconds(5)));
+        var before = StateFile.Read(l.StateFilePath)!.HeartbeatAt;
+        Assert.NotNull(before);
+        Thread.Sleep(20);
+        l.Heartbeat("serving 3 clients");
+        var after = StateFile.Read(l.StateFilePath)!;
+        Assert.True(after.HeartbeatAt > before);
+        Assert.Equal("serving 3 clients", after.Status);
+        Assert.Equal(5000, after.HeartbeatIntervalMs);
+        l.UpdateState(s => { s.Restarts = 2; s.Pid = 1; });
+        var updated = StateFile.Read(l.StateFilePath)!;
+        Assert.Equal(2, updated.Restarts);
+        Assert.Equal(Environment.ProcessId, updated.Pid); // the PID cannot be forged through UpdateState
+    }
+
+    [Fact]
+    public void Unresponsive_when_heartbeats_stop()
+    {
+        using var l = InstanceLock.Acquire("wedged", _dir.Options(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(20)));
+        l.Heartbeat();
+        Assert.False(DaemonProbe.GetStatus("wedged", _dir.Options()).IsUnresponsive);
+        Thread.Sleep(150);
+        var s = DaemonProbe.GetStatus("wedged", _dir.Options());
+        Assert.Equal(DaemonState.Running, s.State);
+        Assert.True(s.IsUnresponsive);
+        Assert.True(s.HeartbeatAge > TimeSpan.FromMilliseconds(60));
+    }
+
+    [Fact]
+    public void Lock_file_that_is_a_symlink_is_refused_and_left_alone()
+    {
+        RuntimeDirectory.Ensure(_dir.Runtime);
+        string target = Path.Join(_dir.Root, "elsewhere");
+        File.WriteAllText(target, "keep");
+        File.CreateSymbolicLink(_dir.Paths("sym").LockFile, target);
+        var e = Assert.Throws<PidGuardException>(() => InstanceLock.Acquire("sym", _dir.Options()));
+        Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
+        Assert.Contains("sym.lock", e.Message, StringComparison.Ordinal);
+        Assert.Equal("keep", File.ReadAllText(target));
+        Assert.False(File.Exists(_dir.Paths("sym").PidFile));
+    }
+
+    [Fact]
+    public void Invalid_name_is_rejected_before_touching_the_disk()
+    {
+        Assert.Throws<ArgumentException>(() => InstanceLock.Acquire("../evil", _dir.Options()));
+        Assert.False(Directory.Exists(_dir.Runtime));
+    }
+
+    [Fact]
+    public void Adopt_without_an_inherited_descriptor_is_a_clear_error()
+    {
+        Assert.False(InstanceLock.HasInheritedLock);
+        var e = Assert.Throws<InvalidOperationException>(() => InstanceLock.Adopt("x", _dir.Options()));
+        Assert.Contains(InstanceLock.LockFdEnvironmentVariable, e.Message, StringComparison.Ordinal);
+    }
+
+    internal static int DeadPid()
+    {
+        using var p = System.Diagnostics.Process.Start("true")!;
+        p.WaitForExit();
+        return p.Id;
+    }
+}

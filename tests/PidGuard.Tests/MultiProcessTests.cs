@@ -1,0 +1,168 @@
+using System.Globalization;
+using PidGuard.Tests.Infrastructure;
+
+namespace PidGuard.Tests;
+
+public class MultiProcessTests : IDisposable
+{
+    private readonly TestDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Another_process_holding_the_lock_is_reported_with_its_pid()
+    {
+        using var holder = HostProcess.Start("hold", "app", _dir.Runtime);
+        int pid = holder.WaitForInt("ACQUIRED");
+        Assert.Equal(holder.Pid, pid);
+        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("app", _dir.Options()));
+        Assert.Equal(pid, e.OwnerPid);
+        Assert.Contains($"Daemon already running (PID: {pid})", e.Message, StringComparison.Ordinal);
+        var (code, lines) = HostProcess.Run("try", "app", _dir.Runtime);
+        Assert.Equal(75, code);
+        Assert.Equal($"LOST {pid}", lines.Single());
+    }
+
+    [Fact]
+    public void After_a_real_SIGKILL_the_files_are_stale_and_the_next_acquire_recovers_them()
+    {
+        var holder = HostProcess.Start("hold", "crash", _dir.Runtime);
+        int pid = holder.WaitForInt("ACQUIRED");
+        holder.Kill(); // SIGKILL: no cleanup code runs
+        holder.Dispose();
+        var paths = _dir.Paths("crash");
+        Assert.Equal($"{pid}\n", File.ReadAllText(paths.PidFile));
+        var status = DaemonProbe.GetStatus("crash", _dir.Options());
+        Assert.Equal(DaemonState.Stale, status.State);
+        Assert.Equal(pid, status.Pid);
+        Assert.Equal(1, status.LsbExitCode);
+        using var l = InstanceLock.Acquire("crash", _dir.Options());
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(paths.PidFile));
+    }
+
+    [Fact]
+    public void Graceful_shutdown_of_a_real_process_removes_pid_and_state()
+    {
+        using var holder = HostProcess.Start("hold", "graceful", _dir.Runtime, "--ms", "300");
+        holder.WaitFor("ACQUIRED");
+        holder.WaitFor("RELEASED");
+        Assert.True(holder.WaitForExit(10_000));
+        Assert.Equal(0, holder.ExitCode);
+        var paths = _dir.Paths("graceful");
+        Assert.False(File.Exists(paths.PidFile));
+        Assert.False(File.Exists(paths.StateFile));
+        Assert.True(File.Exists(paths.LockFile));
+        Assert.Equal(DaemonState.NotRunning, DaemonProbe.GetStatus("graceful", _dir.Options()).State);
+    }
+
+    [Fact]
+    public void A_loser_never_writes_truncates_or_deletes_the_holders_files()
+    {
+        using var holder = HostProcess.Start("hold", "keep", _dir.Runtime);
+        int pid = holder.WaitForInt("ACQUIRED");
+        var paths = _dir.Paths("keep");
+        var pidInfo = new FileInfo(paths.PidFile);
+        var stateBefore = File.ReadAllBytes(paths.StateFile);
+        var pidWritten = pidInfo.LastWriteTimeUtc;
+        long ino = Inode(paths.PidFile);
+        for (int i = 0; i < 3; i++)
+            Assert.Equal($"LOST {pid}", HostProcess.Run("try", "keep", _dir.Runtime).Lines.Single());
+        for (int i = 0; i < 200; i++)
+            Assert.False(InstanceLock.TryAcquire("keep", out _, _dir.Options()));
+        Assert.Equal($"{pid}\n", File.ReadAllText(paths.PidFile));
+        Assert.Equal(stateBefore, File.ReadAllBytes(paths.StateFile));
+        Assert.Equal(pidWritten, new FileInfo(paths.PidFile).LastWriteTimeUtc);
+        Assert.Equal(ino, Inode(paths.PidFile));
+        Assert.Empty(Directory.GetFiles(_dir.Runtime, ".*"));
+    }
+
+    [Fact]
+    public void Sixteen_processes_racing_produce_exactly_one_winner()
+    {
+        const int racers = 16;
+        long at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 3000;
+        var procs = Enumerable.Range(0, racers)
+            .Select(_ => HostProcess.Start("try", "race", _dir.Runtime, "--at", at.ToString(CultureInfo.InvariantCulture), "--ms", "1500"))
+            .ToList();
+        try
+        {
+            var lines = procs.Select(p => (p.Pid, Line: p.WaitFor("", 60_000))).ToList();
+            var winners = lines.Where(l => l.Line.StartsWith("WON", StringComparison.Ordinal)).ToList();
+            Assert.Single(winners);
+            int winner = winners[0].Pid;
+            foreach (var (_, line) in lines.Where(l => l.Line.StartsWith("LOST", StringComparison.Ordinal)))
+                Assert.True(line == $"LOST {winner}" || line == "LOST unknown", $"a loser reported '{line}', the winner is {winner}");
+            Assert.Equal(racers - 1, lines.Count(l => l.Line.StartsWith("LOST", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            foreach (var p in procs)
+                p.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Handoff_across_exec_keeps_the_lock_held_after_the_parent_exits()
+    {
+        using var parent = HostProcess.Start("handoff", "detach", _dir.Runtime);
+        int parentPid = parent.WaitForInt("ACQUIRED");
+        string handed = parent.WaitFor("HANDED");
+        int childPid = int.Parse(handed.Split(' ')[1], CultureInfo.InvariantCulture);
+        Assert.EndsWith("Handoff", handed, StringComparison.Ordinal);
+        Assert.True(parent.WaitForExit(10_000));
+        Assert.Equal(0, parent.ExitCode);
+        Assert.NotEqual(parentPid, childPid);
+
+        // A third process sees the lock held by the adopted child.
+        var status = DaemonProbe.GetStatus("detach", _dir.Options());
+        Assert.Equal(DaemonState.Running, status.State);
+        Assert.Equal(childPid, status.Pid);
+        Assert.True(status.IsIdentityVerified);
+        Assert.Equal($"LOST {childPid}", HostProcess.Run("try", "detach", _dir.Runtime).Lines.Single());
+        Assert.Equal($"{childPid}\n", File.ReadAllText(_dir.Paths("detach").PidFile));
+
+        // The child is ours only through the pid file; prove identity before killing it.
+        Assert.True(ProcessIdentity.Matches(childPid, status.Record!));
+        using (var child = System.Diagnostics.Process.GetProcessById(childPid))
+        {
+            child.Kill();
+            child.WaitForExit(10_000);
+        }
+        Assert.True(SpinWait.SpinUntil(() => DaemonProbe.GetStatus("detach", _dir.Options()).State == DaemonState.Stale, 10_000));
+        using var l = InstanceLock.Acquire("detach", _dir.Options());
+    }
+
+    [Fact]
+    public async Task Status_probes_in_a_tight_loop_never_make_a_concurrent_start_fail()
+    {
+        using var stop = new CancellationTokenSource();
+        long probes = 0;
+        var prober = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                DaemonProbe.GetStatus("probe", _dir.Options());
+                Interlocked.Increment(ref probes);
+            }
+        });
+        try
+        {
+            var (_, lines) = HostProcess.Run("cycle", "probe", _dir.Runtime, "500");
+            Assert.Equal("CONFLICTS 0", lines.Single());
+        }
+        finally
+        {
+            stop.Cancel();
+            await prober.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        Assert.True(probes > 100, $"only {probes} probes ran");
+    }
+
+    private static long Inode(string path)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        string s = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return long.Parse(s.Trim(), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text.RegularExpressions;
+using PidGuard.Tests.Infrastructure;
+
+namespace PidGuard.Tests;
+
+/// <summary>
+/// Stop scenarios with real processes and real signals, each inside its own PID namespace so that a
+/// bug can never signal anything outside the scenario.
+/// </summary>
+public partial class StopTests : IDisposable
+{
+    private readonly TestDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Run(string body)
+    {
+        var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + body);
+        Assert.True(code == 0, $"scenario exited {code}:\n{output}");
+        return output;
+    }
+
+    private static string Outcome(string output) =>
+        output.Split('\n').SingleOrDefault(l => l.StartsWith("OUTCOME", StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException("no OUTCOME in:\n" + output);
+
+    [SkippableFact]
+    public void Daemon_that_exits_on_TERM_is_Terminated_and_its_files_are_gone()
+    {
+        string output = Run("""
+            HB hold d "$DIR" --on-term exit > "$ROOT/a.out" &
+            A=$!
+            waitfor "$ROOT/a.out" ACQUIRED
+            H stop d "$DIR" TERM/5/KILL/5
+            wait $A
+            cat "$ROOT/a.out"
+            ls -a "$DIR"
+            """);
+        string outcome = Outcome(output);
+        Assert.StartsWith("OUTCOME Terminated", outcome, StringComparison.Ordinal);
+        Assert.Contains("signal=TERM", outcome, StringComparison.Ordinal);
+        Assert.Contains("GOT TERM", output, StringComparison.Ordinal);
+        Assert.Contains("RELEASED", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("d.pid", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("d.json", output, StringComparison.Ordinal);
+        Assert.Contains("d.lock", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Daemon_that_ignores_TERM_is_Killed_after_the_schedule_and_its_files_are_cleaned()
+    {
+        string output = Run("""
+            HB hold d "$DIR" --on-term ignore > "$ROOT/a.out" &
+            A=$!
+            waitfor "$ROOT/a.out" ACQUIRED
+            H stop d "$DIR" TERM/1/KILL/5
+            wait $A; echo "EXIT $?"
+            cat "$ROOT/a.out"
+            ls -a "$DIR"
+            """);
+        string outcome = Outcome(output);
+        Assert.StartsWith("OUTCOME Killed", outcome, StringComparison.Ordinal);
+        Assert.Contains("signal=KILL", outcome, StringComparison.Ordinal);
+        Assert.InRange(Ms(outcome), 950, 5000);
+        Assert.Contains("GOT TERM", output, StringComparison.Ordinal);
+        Assert.Contains("EXIT 137", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("RELEASED", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("d.pid", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("d.json", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Repeating_schedule_keeps_signalling_until_the_daemon_goes()
+    {
+        // TERM is ignored; the repeated part sends KILL on its second pass at the latest.
+        string output = Run("""
+            HB hold d "$DIR" --on-term ignore > "$ROOT/a.out" &
+            waitfor "$ROOT/a.out" ACQUIRED
+            H stop d "$DIR" forever/TERM/0.3/KILL/2
+            """);
+        Assert.StartsWith("OUTCOME Killed", Outcome(output), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Stale_pid_file_after_SIGKILL_is_cleaned_without_any_signal()
+    {
+        string output = Run("""
+            HB hold d "$DIR" > "$ROOT/a.out" &
+            A=$!
+            waitfor "$ROOT/a.out" ACQUIRED
+            kill -9 $A; wait $A
+            HB sigrecord "$ROOT/b.sig" > "$ROOT/b.out" &
+            B=$!
+            waitfor "$ROOT/b.out" READY
+            H status d "$DIR"
+            H stop d "$DIR" TERM/1/KILL/1
+            sleep 0.3
+            echo "SIGNALS[$(cat "$ROOT/b.sig" 2>/dev/null)]"
+            alive $B B
+            ls -a "$DIR"
+            """);
+        Assert.Contains("STATUS Stale", output, StringComparison.Ordinal);
+        string outcome = Outcome(output);
+        Assert.StartsWith("OUTCOME StaleCleaned", outcome, StringComparison.Ordinal);
+        Assert.Contains("signal=-", outcome, StringComparison.Ordinal);
+        Assert.Contains("SIGNALS[]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("d.pid", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Reused_pid_after_a_crash_is_never_signalled()
+    {
+        // The daemon died (lock free); its PID now belongs to B. The files are rewritten to name B, as if
+        // B had reused the PID. Stop must clean the stale files and leave B alone.
+        string output = Run("""
+            HB hold d "$DIR" > "$ROOT/a.out" &
+            A=$!
+            waitfor "$ROOT/a.out" ACQUIRED
+            kill -9 $A; wait $A
+            HB sigrecord "$ROOT/b.sig" > "$ROOT/b.out" &
+            B=$!
+            waitfor "$ROOT/b.out" READY
+            echo $B > "$DIR/d.pid"
+            sed -i "s/\"pid\": [0-9]*/\"pid\": $B/" "$DIR/d.json"
+            H stop d "$DIR" TERM/1/KILL/1
+            sleep 0.3
+            echo "SIGNALS[$(cat "$ROOT/b.sig" 2>/dev/null)]"
+            alive $B B
+            """);
+        Assert.StartsWith("OUTCOME StaleCleaned", Outcome(output), StringComparison.Ordinal);
+        Assert.Contains("SIGNALS[]", output, StringComparison.Ordinal);
+        Assert.Contains("ALIVE B", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Pid_file_naming_an_unrelated_live_process_while_the_lock_is_held_is_never_signalled()
+    {
+        string output = Run("""
+            HB hold d "$DIR" --on-term ignore > "$ROOT/a.out" &
+            A=$!
+            waitfor "$ROOT/a.out" ACQUIRED
+            HB sigrecord "$ROOT/b.sig" > "$ROOT/b.out" &
+            B=$!
+            waitfor "$ROOT/b.out" READY
+            echo $B > "$DIR/d.pid"
+            H status d "$DIR"
+            H stop d "$DIR" TERM/1/KILL/1
+            # Now the state file names B too, with A's start token: still a mismatch.
+            sed -i "s/\"pid\": [0-9]*/\"pid\": $B/" "$DIR/d.json"
+            H stop d "$DIR" TERM/1/KILL/1
+            sleep 0.3
+            echo "SIGNALS[$(cat "$ROOT/b.sig" 2>/dev/null)]"
+            alive $A A
+            alive $B B
+            cat "$ROOT/a.out"
+            """);
+        var outcomes = output.Split('\n').Where(l => l.StartsWith("OUTCOME", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, outcomes.Count);
+        Assert.All(outcomes, o => Assert.StartsWith("OUTCOME Failed", o, StringComparison.Ordinal));
+        Assert.All(outcomes, o => Assert.Contains("signal=-", o, StringComparison.Ordinal));
+        Assert.Contains("reused", outcomes[1], StringComparison.Ordinal);
+        Assert.Contains("STATUS Running", output, StringComparison.Ordinal);
+        Assert.Contains("verified=False", output, StringComparison.Ordinal);
+        Assert.Contains("SIGNALS[]", output, StringComparison.Ordinal);
+        Assert.Contains("ALIVE A", output, StringComparison.Ordinal);
+        Assert.Contains("ALIVE B", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("GOT TERM", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Legacy_pid_file_without_a_lock_file_is_never_signalled()
+    {
+        string output = Run("""
+            HB sigrecord "$ROOT/b.sig" > "$ROOT/b.out" &
+            B=$!
+            waitfor "$ROOT/b.out" READY
+            mkdir -m 700 "$DIR"
+            echo $B > "$DIR/d.pid"
+            H status d "$DIR"; echo "LSB $?"
+            H stop d "$DIR" TERM/1/KILL/1
+            sleep 0.3
+            echo "SIGNALS[$(cat "$ROOT/b.sig" 2>/dev/null)]"
+            alive $B B
+            ls "$DIR"
+            """);
+        Assert.Contains("STATUS Running", output, StringComparison.Ordinal);
+        Assert.Contains("LSB 0", output, StringComparison.Ordinal);
+        string outcome = Outcome(output);
+        Assert.StartsWith("OUTCOME Failed", outcome, StringComparison.Ordinal);
+        Assert.Contains("no lock file", outcome, StringComparison.Ordinal);
+        Assert.Contains("SIGNALS[]", output, StringComparison.Ordinal);
+        Assert.Contains("ALIVE B", output, StringComparison.Ordinal);
+        Assert.Contains("d.pid", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Stopping_our_own_process_is_refused()
+    {
+        string output = Run("""
+            H stop-self d "$DIR"
+            """);
+        string outcome = Outcome(output);
+        Assert.StartsWith("OUTCOME Failed", outcome, StringComparison.Ordinal);
+        Assert.Contains("this process", outcome, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Stop_of_a_name_that_never_ran_is_NotRunning()
+    {
+        string output = Run("""
+            H stop d "$DIR" TERM/1/KILL/1; echo "EXIT $?"
+            """);
+        Assert.StartsWith("OUTCOME NotRunning", Outcome(output), StringComparison.Ordinal);
+        Assert.Contains("EXIT 0", output, StringComparison.Ordinal);
+    }
+
+    private static long Ms(string outcome) => long.Parse(MsPattern().Match(outcome).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"ms=(\d+)")]
+    private static partial Regex MsPattern();
+}
