@@ -21,22 +21,24 @@ public static class RuntimeDirectory
     /// </summary>
     public static string Resolve(string? explicitDirectory = null) => Resolve(explicitDirectory, Platforms.Current);
 
-    internal static string Resolve(string? explicitDirectory, IPlatform platform)
+    internal static string Resolve(string? explicitDirectory, IPlatform platform) =>
+        Resolve(explicitDirectory, platform.EffectiveUserId, OperatingSystem.IsLinux(), Environment.GetEnvironmentVariable, platform.LStat);
+
+    internal static string Resolve(string? explicitDirectory, uint uid, bool linux, Func<string, string?> env, Func<string, FileStatus?> lstat)
     {
         if (!string.IsNullOrEmpty(explicitDirectory))
             return Path.GetFullPath(explicitDirectory);
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnv)
+        if (env(EnvironmentVariable) is { Length: > 0 } fromEnv)
             return Path.GetFullPath(fromEnv);
-        uint uid = platform.EffectiveUserId;
-        if (uid == 0 && OperatingSystem.IsLinux())
+        if (uid == 0 && linux)
             return "/run/pidguard";
-        if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
+        if (env("XDG_RUNTIME_DIR") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
             return Path.Join(xdg, "pidguard");
         string uidText = uid.ToString(CultureInfo.InvariantCulture);
         string runUser = $"/run/user/{uidText}";
-        if (platform.LStat(runUser) is { IsDirectory: true } st && st.OwnerUid == uid)
+        if (linux && lstat(runUser) is { IsDirectory: true } st && st.OwnerUid == uid)
             return Path.Join(runUser, "pidguard");
-        string tmp = Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } t && Path.IsPathRooted(t) ? t : "/tmp";
+        string tmp = env("TMPDIR") is { Length: > 0 } t && Path.IsPathRooted(t) ? t : "/tmp";
         return Path.Join(tmp, $"pidguard-{uidText}");
     }
 

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(PidGuard.Benchmarks.AcquireReleaseBenchmarks).Assembly).Run(args);
