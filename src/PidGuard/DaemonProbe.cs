@@ -54,6 +54,9 @@ public static class DaemonProbe
         var owner = OwnerInfo.ReadHeld(p, paths, options.OwnerWaitWindow);
         if (owner.IsProven)
             return Make(paths, DaemonState.Running, owner.Pid, verified: true, record: owner.Record);
+        if (OrphanedChild(owner, p) is { } child)
+            return Make(paths, DaemonState.Running, child, verified: true, record: owner.Record,
+                reason: $"the supervisor (PID {owner.Pid}) is gone; its child (PID {child}) still holds the lock");
         string reason = owner.PidFile.Kind switch
         {
             PidFileKind.Missing => $"the lock of '{paths.Name}' is held but there is no pid file (starting, or removed by hand)",
@@ -61,6 +64,21 @@ public static class DaemonProbe
             _ => $"the lock is held but {owner.PidFile.Problem}",
         };
         return Make(paths, DaemonState.Running, owner.Pid, verified: false, reason: reason, record: owner.Record);
+    }
+
+    /// <summary>
+    /// A supervised child that outlived its supervisor keeps the lock through the inherited
+    /// descriptor; it is proven by the child start token the supervisor recorded.
+    /// </summary>
+    private static int? OrphanedChild(OwnerInfo owner, IPlatform p)
+    {
+        if (owner.Pid is not { } supervisor || owner.Record is not { ChildPid: { } child, ChildStartToken: { } token } record)
+            return null;
+        if (record.Pid != supervisor || p.GetStartToken(supervisor) is not null)
+            return null; // the supervisor is alive (or the files disagree): no fallback
+        if (record.BootId is { } boot && p.BootId is { } now && boot != now)
+            return null;
+        return child > 1 && p.GetStartToken(child) == token ? child : null;
     }
 
     private static DaemonStatus Legacy(DaemonPaths paths, IPlatform p)

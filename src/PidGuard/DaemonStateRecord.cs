@@ -53,6 +53,12 @@ public sealed class DaemonStateRecord
     /// <summary>For supervised programs: the log file.</summary>
     public string? LogFile { get; set; }
 
+    /// <summary>For supervised programs: the restart policy (<c>no</c>, <c>on-failure</c>, <c>always</c>).</summary>
+    public string? RestartPolicy { get; set; }
+
+    /// <summary>True once the daemon reported readiness (sd_notify <c>READY=1</c>).</summary>
+    public bool? Ready { get; set; }
+
     /// <summary>For supervised programs: how many times the child was restarted.</summary>
     public int? Restarts { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using PidGuard.Platform;
 
 namespace PidGuard;
@@ -15,10 +16,11 @@ public static class DaemonStopper
 
     /// <summary>Stops <paramref name="name"/> with <paramref name="schedule"/>.</summary>
     public static Task<StopOutcome> StopAsync(string name, StopSchedule schedule, PidGuardOptions? options = null, CancellationToken cancellationToken = default) =>
-        StopAsync(DaemonPaths.For(name, options), schedule, options, cancellationToken);
+        StopAsync(DaemonPaths.For(name, options), schedule, StopTarget.Process, options, cancellationToken);
 
     /// <summary>Stops the daemon whose files are <paramref name="paths"/> with <paramref name="schedule"/>.</summary>
-    public static async Task<StopOutcome> StopAsync(DaemonPaths paths, StopSchedule schedule, PidGuardOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<StopOutcome> StopAsync(DaemonPaths paths, StopSchedule schedule, StopTarget target = StopTarget.Process,
+        PidGuardOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(schedule);
@@ -41,7 +43,7 @@ public static class DaemonStopper
                     if (StaleFiles.TryClean(p, paths))
                     {
                         if (options.Logger is { } log)
-                            Log.StaleRecovered(log, paths.Name, status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", paths.PidFile);
+                            Log.StaleRecovered(log, paths.Name, status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "unknown", paths.PidFile);
                         return Done(StopResult.StaleCleaned, status.Pid, status.Reason);
                     }
                     if (round < MaxRounds)
@@ -49,25 +51,23 @@ public static class DaemonStopper
                     return Done(StopResult.Failed, status.Pid, status.Reason);
             }
 
-            var decision = SignalDecision.For(status, p.CurrentProcessId);
-            if (!decision.MaySignal)
-                return Done(StopResult.Failed, status.Pid, decision.Reason);
-            int pid = decision.Pid!.Value;
-            using var process = p.OpenProcess(pid);
-            // Re-prove identity after pinning: from here on the handle can only reach this very process.
-            if (process is null || ProcessIdentity.Mismatch(pid, status.Record, p) is not null)
+            using var pinned = DaemonTarget.Pin(p, status);
+            if (pinned.Refusal is { } refusal)
+                return Done(StopResult.Failed, status.Pid, refusal);
+            if (pinned.Process is null)
             {
                 if (round < MaxRounds)
                     continue; // it exited between the probe and now
-                return Done(StopResult.Failed, pid, $"PID {pid} changed identity while stopping '{paths.Name}'");
+                return Done(StopResult.Failed, status.Pid, $"PID {status.Pid} changed identity while stopping '{paths.Name}'");
             }
-            return await RunScheduleAsync(p, paths, process, schedule, options, Done, cancellationToken).ConfigureAwait(false);
+            return await RunScheduleAsync(p, paths, pinned, schedule, target, options, Done, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<StopOutcome> RunScheduleAsync(IPlatform p, DaemonPaths paths, ProcessHandle process, StopSchedule schedule,
+    private static async Task<StopOutcome> RunScheduleAsync(IPlatform p, DaemonPaths paths, DaemonTarget daemon, StopSchedule schedule, StopTarget target,
         PidGuardOptions options, Func<StopResult, int?, string?, string?, StopOutcome> done, CancellationToken ct)
     {
+        var process = daemon.Process!;
         string? lastSignal = null;
         var steps = schedule.Steps;
         for (int i = 0; i < steps.Count; i++)
@@ -76,14 +76,14 @@ public static class DaemonStopper
             switch (step.Kind)
             {
                 case StopStepKind.Signal:
-                    var sent = p.SendSignal(process, step.Signal);
+                    var sent = daemon.Send(p, step.Signal, target);
                     if (sent == SignalResult.PermissionDenied)
                         return done(StopResult.Failed, process.Pid, $"not permitted to signal PID {process.Pid} of '{paths.Name}'", lastSignal);
                     if (sent == SignalResult.Delivered)
                     {
                         lastSignal = step.SignalName;
                         if (options.Logger is { } log)
-                            Log.Signalled(log, step.SignalName ?? step.Signal.ToString(System.Globalization.CultureInfo.InvariantCulture), paths.Name, process.Pid);
+                            Log.Signalled(log, step.SignalName ?? step.Signal.ToString(CultureInfo.InvariantCulture), paths.Name, process.Pid);
                     }
                     break;
                 case StopStepKind.Wait:

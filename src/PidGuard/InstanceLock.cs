@@ -347,19 +347,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
             startInfo.Environment[LockFdEnvironmentVariable] = _fd!.Fd.ToString(CultureInfo.InvariantCulture);
             startInfo.Environment[NameEnvironmentVariable] = Name;
             startInfo.Environment[PidGuard.RuntimeDirectory.EnvironmentVariable] = Paths.Directory;
-            lock (s_spawnGate)
-            {
-                // FD_CLOEXEC is per descriptor: clearing it only for the spawn keeps it out of any later child.
-                _platform.SetInheritable(_fd, true, Paths.LockFile);
-                try
-                {
-                    child = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned no process.");
-                }
-                finally
-                {
-                    _platform.SetInheritable(_fd, false, Paths.LockFile);
-                }
-            }
+            child = SpawnInheritingLock(startInfo);
         }
         using (child)
         {
@@ -372,6 +360,70 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     }
 
     private static readonly object s_spawnGate = new();
+
+    /// <summary>
+    /// Starts <paramref name="startInfo"/> with the locked descriptor inherited, while this process
+    /// keeps the lock too: the lock stays held until both have exited, so a supervised child that
+    /// outlives its supervisor (SIGKILL) still keeps a second instance out. The descriptor number
+    /// is not advertised to the child.
+    /// </summary>
+    public Process StartProcessSharingLock(ProcessStartInfo startInfo)
+    {
+        ArgumentNullException.ThrowIfNull(startInfo);
+        lock (_sync)
+        {
+            ThrowIfNotWriter();
+            startInfo.Environment.Remove(LockFdEnvironmentVariable);
+            return SpawnInheritingLock(startInfo);
+        }
+    }
+
+    private Process SpawnInheritingLock(ProcessStartInfo startInfo)
+    {
+        lock (s_spawnGate)
+        {
+            // FD_CLOEXEC is per descriptor: clearing it only for the spawn keeps it out of any later child.
+            _platform.SetInheritable(_fd!, true, Paths.LockFile);
+            try
+            {
+                return Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned no process.");
+            }
+            finally
+            {
+                _platform.SetInheritable(_fd!, false, Paths.LockFile);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases the lock but leaves <c>NAME.pid</c> and <c>NAME.json</c> in place as the record of
+    /// how the daemon ended: the status probe then reports it Stale (LSB 1, "dead with a pid file")
+    /// with the last state written. The next acquire or stop cleans them.
+    /// </summary>
+    public void ReleaseKeepingFiles()
+    {
+        lock (_sync)
+        {
+            if (_fd is null)
+                return;
+            try
+            {
+                if (Ownership != LockOwnership.Handoff)
+                    _platform.Unlock(_fd, Paths.LockFile);
+            }
+            catch (IOException e)
+            {
+                if (_options.Logger is { } log)
+                    Log.ReleaseFailed(log, e, Name);
+            }
+            finally
+            {
+                _fd.Dispose();
+                _fd = null;
+                _lost.Dispose();
+            }
+        }
+    }
 
     private async Task<int> WaitForAdoptionAsync(Process child, TimeSpan timeout, CancellationToken ct)
     {

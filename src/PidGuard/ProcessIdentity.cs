@@ -30,6 +30,21 @@ public static class ProcessIdentity
     /// <summary>True when the live process <paramref name="pid"/> is the one <paramref name="record"/> describes.</summary>
     public static bool Matches(int pid, DaemonStateRecord record) => Mismatch(pid, record, Platforms.Current) is null;
 
+    /// <summary>
+    /// Null when <paramref name="pid"/> is the daemon (<see cref="DaemonStateRecord.Pid"/>) or its
+    /// supervised child (<see cref="DaemonStateRecord.ChildPid"/>) as recorded; otherwise why not.
+    /// </summary>
+    internal static string? MismatchOfDaemonOrChild(int pid, DaemonStateRecord? record, IPlatform p)
+    {
+        if (record is { ChildPid: { } child, ChildStartToken: { } token } && child == pid && child != record.Pid)
+        {
+            if (record.BootId is { } boot && p.BootId is { } now && boot != now)
+                return "the state file was written before the last reboot";
+            return p.GetStartToken(pid) == token ? null : $"PID {pid} is no longer the supervised child recorded in the state file";
+        }
+        return Mismatch(pid, record, p);
+    }
+
     /// <summary>Null when <paramref name="pid"/> is proven to be the process of <paramref name="record"/>; otherwise why not.</summary>
     internal static string? Mismatch(int pid, DaemonStateRecord? record, IPlatform p)
     {

@@ -19,7 +19,7 @@ public enum StopResult
     Failed,
 }
 
-/// <summary>The result of <see cref="DaemonStopper.StopAsync(string, StopSchedule, PidGuardOptions?, CancellationToken)"/>.</summary>
+/// <summary>The result of <see cref="DaemonStopper"/>.</summary>
 public sealed record StopOutcome
 {
     /// <summary>How it ended.</summary>

@@ -47,6 +47,12 @@ internal interface IPlatform
 
     SignalResult Kill(int pid, int signal);
 
+    /// <summary>The process group of <paramref name="pid"/>, or null when it does not exist.</summary>
+    int? GetProcessGroup(int pid);
+
+    /// <summary>kill(-pgid, signal): signals a whole process group; refuses groups &lt;= 1.</summary>
+    SignalResult KillGroup(int processGroup, int signal);
+
     /// <summary>Pins a process for signalling (pidfd on Linux); null when it does not exist.</summary>
     ProcessHandle? OpenProcess(int pid);
 

@@ -45,6 +45,9 @@ internal static unsafe partial class UnixNative
     [LibraryImport(Libc, EntryPoint = "kill", SetLastError = true)]
     internal static partial int Kill(int pid, int signal);
 
+    [LibraryImport(Libc, EntryPoint = "getpgid", SetLastError = true)]
+    internal static partial int GetPgid(int pid);
+
     [LibraryImport(Libc, EntryPoint = "geteuid")]
     internal static partial uint GetEUid();
 

@@ -208,6 +208,26 @@ internal sealed unsafe class UnixPlatform : IPlatform
         };
     }
 
+    public int? GetProcessGroup(int pid)
+    {
+        int pgid = UnixNative.GetPgid(pid);
+        return pgid < 0 ? null : pgid;
+    }
+
+    public SignalResult KillGroup(int processGroup, int signal)
+    {
+        if (processGroup <= 1)
+            throw new ArgumentOutOfRangeException(nameof(processGroup), processGroup, "PidGuard never signals process group <= 1.");
+        if (UnixNative.Kill(-processGroup, signal) == 0)
+            return SignalResult.Delivered;
+        return Marshal.GetLastPInvokeError() switch
+        {
+            UnixConstants.ESrch => SignalResult.NoSuchProcess,
+            UnixConstants.EPerm => SignalResult.PermissionDenied,
+            _ => SignalResult.Failed,
+        };
+    }
+
     public ProcessHandle? OpenProcess(int pid)
     {
         if (pid <= 1)
