@@ -42,12 +42,16 @@ public static class DaemonProbe
         return pid.Kind switch
         {
             PidFileKind.Missing => Make(paths, DaemonState.NotRunning),
-            PidFileKind.Valid => Make(paths, DaemonState.Stale, pid: pid.Pid,
+            PidFileKind.Valid => Make(paths, DaemonState.Stale, pid: pid.Pid, record: StaleRecord(paths, pid.Pid!.Value, p),
                 reason: $"PID {pid.Pid} no longer holds the lock of '{paths.Name}'; the pid file is stale"),
             PidFileKind.Invalid => Make(paths, DaemonState.Stale, reason: pid.Problem),
             _ => Make(paths, DaemonState.Unknown, reason: pid.Problem),
         };
     }
+
+    /// <summary>The state a dead daemon left behind (its last exit, for one), when it names the same PID.</summary>
+    private static DaemonStateRecord? StaleRecord(DaemonPaths paths, int pid, IPlatform p) =>
+        StateFile.Read(paths.StateFile, p, out _) is { } record && record.Pid == pid ? record : null;
 
     private static DaemonStatus Held(DaemonPaths paths, PidGuardOptions options, IPlatform p)
     {

@@ -8,12 +8,20 @@ namespace PidGuard;
 /// </summary>
 internal sealed class DaemonTarget : IDisposable
 {
-    private DaemonTarget(ProcessHandle? process, ProcessHandle? child, string? refusal)
+    private DaemonTarget(ProcessHandle? process, ProcessHandle? child, string? refusal, int? group = null)
     {
         Process = process;
         Child = child;
         Refusal = refusal;
+        ProcessGroup = group;
     }
+
+    /// <summary>
+    /// The daemon's own process group, when it has one: the daemon leads it (a session leader
+    /// started by <c>pidguard start</c>), or, for an orphaned supervised child, the group of the
+    /// dead supervisor that the proven child still belongs to (so the id cannot have been reused).
+    /// </summary>
+    public int? ProcessGroup { get; }
 
     /// <summary>The daemon; null when it exited or changed identity after the probe.</summary>
     public ProcessHandle? Process { get; }
@@ -33,7 +41,18 @@ internal sealed class DaemonTarget : IDisposable
         ProcessHandle? child = null;
         if (process is not null && status.Record is { ChildPid: { } c } && c != process.Pid && c > 1 && c != p.CurrentProcessId)
             child = PinProven(p, c, status.Record);
-        return new DaemonTarget(process, child, null);
+        return new DaemonTarget(process, child, null, process is null ? null : GroupOf(p, process.Pid, status.Record));
+    }
+
+    private static int? GroupOf(IPlatform p, int pid, DaemonStateRecord? record)
+    {
+        int? pgid = p.GetProcessGroup(pid);
+        if (pgid is not > 1)
+            return null;
+        if (pgid == pid)
+            return pgid;
+        bool orphanedChild = record is { ChildPid: { } child } && child == pid && pgid == record.Pid;
+        return orphanedChild ? pgid : null;
     }
 
     // Opening the pidfd first and proving the identity after means the handle reaches exactly the proven process.
@@ -49,17 +68,18 @@ internal sealed class DaemonTarget : IDisposable
     }
 
     /// <summary>
-    /// Sends <paramref name="signal"/>: to the group when asked and the daemon leads its group,
-    /// otherwise to the daemon; KILL also goes to the proven child, which a dying supervisor
-    /// cannot take down with it.
+    /// Sends <paramref name="signal"/> to the daemon, or to its whole group when asked. KILL, the
+    /// last resort, always goes to the group when the daemon has one (descendants that inherited
+    /// the lock descriptor would otherwise keep it held) and to the proven child.
     /// </summary>
     public SignalResult Send(IPlatform p, int signal, StopTarget target)
     {
         var process = Process!;
-        SignalResult result = target == StopTarget.ProcessGroup && p.GetProcessGroup(process.Pid) == process.Pid
-            ? p.KillGroup(process.Pid, signal)
+        bool kill = signal == p.Signals.Kill;
+        SignalResult result = ProcessGroup is { } group && (kill || target == StopTarget.ProcessGroup)
+            ? p.KillGroup(group, signal)
             : p.SendSignal(process, signal);
-        if (signal == p.Signals.Kill && Child is not null)
+        if (kill && Child is not null)
             p.SendSignal(Child, signal);
         return result;
     }

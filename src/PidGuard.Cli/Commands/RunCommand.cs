@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.ComponentModel;
+
+namespace PidGuard.Cli.Commands;
+
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var tokens = new Argument<string[]>("NAME COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "Daemon name (unless --name/--pidfile), then the command and its arguments (after --)." };
+        var selector = new DaemonSelector();
+        var wait = new Option<double>("--wait", "-w") { Description = "Wait up to SEC seconds for the lock instead of failing at once.", HelpName = "SEC" };
+        var conflict = new Option<int>("--conflict-exit-code") { Description = "Exit code when another instance runs.", DefaultValueFactory = _ => ExitCodes.AlreadyRunning, HelpName = "N" };
+        var command = new Command("run", "Run COMMAND in the foreground as the single instance of NAME: take the lock, run it holding the lock, forward TERM/INT/HUP/QUIT/USR1/USR2, remove the pid file when it ends, exit with its code (128+N when killed by signal N).");
+        command.Arguments.Add(tokens);
+        selector.AddTo(command);
+        command.Options.Add(wait);
+        command.Options.Add(conflict);
+        command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
+        {
+            var (name, argv) = CommandLineSplit.Split(result.GetValue(tokens) ?? [], selector.NamedByOption(result));
+            if (argv.Length == 0)
+                throw CliError.Usage("no COMMAND given: pidguard run NAME -- COMMAND [ARGS...]");
+            var paths = selector.Resolve(result, name);
+            var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = argv };
+            InstanceLock held;
+            try
+            {
+                double seconds = result.GetValue(wait);
+                held = seconds > 0
+                    ? await InstanceLock.AcquireAsync(paths.Name, TimeSpan.FromSeconds(seconds), options, ct).ConfigureAwait(false)
+                    : InstanceLock.Acquire(paths.Name, options);
+            }
+            catch (AlreadyRunningException e)
+            {
+                return CommandAction.Fail(e.Message, result.GetValue(conflict));
+            }
+            using (held)
+            using (var signals = new SignalForwarder())
+            {
+                System.Diagnostics.Process child;
+                try
+                {
+                    child = held.StartProcessSharingLock(ChildExit.StartInfo(argv));
+                }
+                catch (Win32Exception e)
+                {
+                    return CommandAction.Fail($"cannot run '{argv[0]}': {e.Message}", 127);
+                }
+                using (child)
+                {
+                    signals.Attach(child);
+                    held.UpdateState(s =>
+                    {
+                        s.ChildPid = child.Id;
+                        s.ChildStartToken = ProcessIdentity.GetStartToken(child.Id);
+                    });
+                    await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                    signals.Attach(null);
+                    return child.ExitCode;
+                }
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+
+namespace PidGuard.Cli.Commands;
+
+internal static class StartCommand
+{
+    public static Option<double?> WaitReadyOption() => new("--wait-ready")
+    {
+        Description = "Return only once the program sends READY=1 to $NOTIFY_SOCKET (sd_notify), failing with its exit code and log tail if it dies first.",
+        HelpName = "SEC",
+    };
+
+    public static Command Create()
+    {
+        var tokens = new Argument<string[]>("NAME COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "Daemon name (unless --name/--pidfile), then the command and its arguments (after --)." };
+        var selector = new DaemonSelector();
+        var log = new Option<string?>("--log", "-l") { Description = "Append stdout and stderr to FILE (default DIR/NAME.log).", HelpName = "FILE" };
+        var cwd = new Option<string?>("--cwd", "-C") { Description = "Working directory of the daemon (default: the current one).", HelpName = "DIR" };
+        var env = new Option<string[]>("--env", "-e") { Description = "Set an environment variable (repeatable).", HelpName = "KEY=VALUE" };
+        var umask = new Option<string?>("--umask") { Description = "File mode creation mask of the daemon, octal (e.g. 027).", HelpName = "MASK" };
+        var waitReady = WaitReadyOption();
+        var restart = new Option<string>("--restart") { Description = "Restart the program when it exits: no, on-failure or always (backoff 0.1 s doubling to 30 s).", DefaultValueFactory = _ => "no", HelpName = "POLICY" };
+        restart.AcceptOnlyFromAmong("no", "on-failure", "always");
+        var command = new Command("start", "Start COMMAND in the background as the single instance of NAME, supervised, logging to a file. Returns once the daemon runs; 75 if it already runs.");
+        command.Arguments.Add(tokens);
+        selector.AddTo(command);
+        foreach (var o in new Option[] { log, cwd, env, umask, waitReady, restart })
+            command.Options.Add(o);
+        command.SetAction((result, ct) => CommandAction.RunAsync(() =>
+        {
+            var (name, argv) = CommandLineSplit.Split(result.GetValue(tokens) ?? [], selector.NamedByOption(result));
+            if (argv.Length == 0)
+                throw CliError.Usage("no COMMAND given: pidguard start NAME -- COMMAND [ARGS...]");
+            var paths = selector.Resolve(result, name);
+            RuntimeDirectory.Ensure(paths.Directory);
+            double? ready = result.GetValue(waitReady);
+            if (ready is < 0)
+                throw CliError.Usage("--wait-ready must be 0 or more seconds");
+            var request = new StartRequest(
+                argv,
+                Path.GetFullPath(result.GetValue(cwd) ?? Environment.CurrentDirectory),
+                Path.GetFullPath(result.GetValue(log) ?? LogFiles.DefaultPath(paths)),
+                RestartPolicies.Parse(result.GetValue(restart)),
+                (result.GetValue(env) ?? []).Select(Starter.ParseEnv).ToDictionary(kv => kv.Key, kv => kv.Value),
+                result.GetValue(umask) is { } m ? Starter.ParseUmask(m) : null,
+                ready is { } r ? TimeSpan.FromSeconds(r) : null);
+            return Starter.StartAsync(paths, request, ct);
+        }));
+        return command;
+    }
+}

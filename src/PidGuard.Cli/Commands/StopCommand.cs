@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace PidGuard.Cli.Commands;
+
+internal static class StopCommand
+{
+    public static Option<double?> TimeoutOption() => new("--timeout", "-t")
+    {
+        Description = "Seconds to wait after TERM and again after KILL: --timeout N means --retry TERM/N/KILL/N.",
+        HelpName = "SEC",
+    };
+
+    public static Option<string?> RetryOption() => new("--retry", "-R")
+    {
+        Description = "Stop schedule in start-stop-daemon's grammar, e.g. TERM/10/KILL/5 (the default) or HUP/5/forever/TERM/10.",
+        HelpName = "SCHEDULE",
+    };
+
+    public static Option<bool> GroupOption() => new("--group")
+    {
+        Description = "Signal the daemon's whole process group (daemons started by 'pidguard start' lead their own).",
+    };
+
+    public static StopSchedule Schedule(double? timeout, string? retry)
+    {
+        if (timeout is not null && retry is not null)
+            throw CliError.Usage("give either --timeout or --retry, not both");
+        if (timeout is { } t)
+        {
+            if (t < 0 || double.IsNaN(t))
+                throw CliError.Usage($"--timeout {t.ToString(CultureInfo.InvariantCulture)} must be 0 or more seconds");
+            return StopSchedule.FromTimeout(TimeSpan.FromSeconds(t));
+        }
+        return retry is null ? StopSchedule.Default : StopSchedule.Parse(retry);
+    }
+
+    public static Command Create()
+    {
+        var name = new Argument<string?>("NAME") { Arity = ArgumentArity.ZeroOrOne, Description = "Daemon name." };
+        var selector = new DaemonSelector();
+        var timeout = TimeoutOption();
+        var retry = RetryOption();
+        var group = GroupOption();
+        var command = new Command("stop", "Stop a daemon: TERM, wait, KILL, wait; only a process proven to be the daemon is signalled. Exit 0 when it no longer runs, 1 when it could not be stopped.");
+        command.Arguments.Add(name);
+        selector.AddTo(command);
+        command.Options.Add(timeout);
+        command.Options.Add(retry);
+        command.Options.Add(group);
+        command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
+        {
+            var paths = selector.Resolve(result, result.GetValue(name));
+            var schedule = Schedule(result.GetValue(timeout), result.GetValue(retry));
+            var outcome = await DaemonStopper.StopAsync(paths, schedule, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process,
+                DaemonSelector.Options(paths), ct).ConfigureAwait(false);
+            return Report(outcome);
+        }));
+        return command;
+    }
+
+    public static int Report(StopOutcome o)
+    {
+        switch (o.Result)
+        {
+            case StopResult.NotRunning:
+                Console.Out.WriteLine($"{o.Name} is not running");
+                return ExitCodes.Ok;
+            case StopResult.StaleCleaned:
+                Console.Out.WriteLine(o.Pid is { } dead ? $"removed stale pid file of {o.Name} (PID: {dead})" : $"removed stale pid file of {o.Name}");
+                return ExitCodes.Ok;
+            case StopResult.Terminated:
+                Console.Out.WriteLine($"stopped {o.Name} (PID: {o.Pid}) in {TimeText.Of(o.Elapsed)}");
+                return ExitCodes.Ok;
+            case StopResult.Killed:
+                Console.Out.WriteLine($"killed {o.Name} (PID: {o.Pid}) after {TimeText.Of(o.Elapsed)}");
+                return ExitCodes.Ok;
+            default:
+                return CommandAction.Fail($"cannot stop {o.Name}: {o.Reason}", ExitCodes.Failure);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+
+namespace PidGuard.Cli;
+
+/// <summary>Turns NAME / --name / --pidfile / --dir into the daemon's paths.</summary>
+internal sealed class DaemonSelector
+{
+    private readonly Option<string?> _dir = CommonOptions.Dir();
+    private readonly Option<string?> _name = CommonOptions.Name();
+    private readonly Option<string?> _pidFile = CommonOptions.PidFile();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_name);
+        command.Options.Add(_pidFile);
+        command.Options.Add(_dir);
+    }
+
+    /// <summary>True when the daemon was named by an option, so positional tokens are all the command.</summary>
+    public bool NamedByOption(ParseResult result) => result.GetValue(_name) is not null || result.GetValue(_pidFile) is not null;
+
+    public string? ExplicitDirectory(ParseResult result) => result.GetValue(_dir);
+
+    public DaemonPaths Resolve(ParseResult result, string? positionalName)
+    {
+        string? name = result.GetValue(_name);
+        string? pidFile = result.GetValue(_pidFile);
+        string? dir = result.GetValue(_dir);
+        if (pidFile is not null)
+        {
+            if (name is not null || positionalName is not null)
+                throw CliError.Usage("give the daemon either as NAME/--name or as --pidfile, not both");
+            string full = Path.GetFullPath(pidFile);
+            if (!full.EndsWith(".pid", StringComparison.Ordinal))
+                throw CliError.Usage($"--pidfile '{pidFile}' must end in .pid (the lock and state files sit beside it as NAME.lock and NAME.json)");
+            name = Path.GetFileNameWithoutExtension(full);
+            if (dir is not null && Path.GetFullPath(dir) != Path.GetDirectoryName(full))
+                throw CliError.Usage($"--pidfile '{pidFile}' is not in --dir '{dir}'");
+            dir = Path.GetDirectoryName(full);
+        }
+        else if (name is not null && positionalName is not null && name != positionalName)
+        {
+            throw CliError.Usage($"two names given: '{positionalName}' and --name '{name}'");
+        }
+        name ??= positionalName ?? throw CliError.Usage("no daemon given: pass NAME, --name NAME or --pidfile PATH");
+        if (!DaemonName.IsValid(name))
+        {
+            try
+            {
+                DaemonName.Validate(name);
+            }
+            catch (ArgumentException e)
+            {
+                throw CliError.Usage(e.Message.Split(" (Parameter", 2)[0]);
+            }
+        }
+        return DaemonPaths.For(name, RuntimeDirectory.Resolve(dir));
+    }
+
+    public static PidGuardOptions Options(DaemonPaths paths) => new() { RuntimeDirectory = paths.Directory };
+}

@@ -1,0 +1,12 @@
+namespace PidGuard.Cli;
+
+/// <summary>The tool's exit codes (documented in the README).</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int NotRunning = 3;
+    public const int Unknown = 4;
+    public const int AlreadyRunning = 75; // EX_TEMPFAIL
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using PidGuard.Cli;
+using PidGuard.Cli.Commands;
+
+var root = new RootCommand("pidguard: exactly one instance of a daemon, always findable, safely stoppable.");
+foreach (var command in new[]
+{
+    RunCommand.Create(), StartCommand.Create(), StopCommand.Create(), RestartCommand.Create(), StatusCommand.Create(),
+    ListCommand.Create(), SignalCommand.Create(), LogsCommand.Create(), SuperviseCommand.Create(),
+})
+{
+    root.Subcommands.Add(command);
+}
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine($"pidguard: {error.Message}");
+    Console.Error.WriteLine("Run 'pidguard --help' (or 'pidguard COMMAND --help') for usage.");
+    return ExitCodes.Usage;
+}
+if (parsed.CommandResult.Command == root && !args.Any(a => a is "--help" or "-h" or "-?" or "--version"))
+{
+    Console.Error.WriteLine("pidguard: no command given. Run 'pidguard --help' for usage.");
+    return ExitCodes.Usage;
+}
+// No termination timeout: `run` and `start` decide themselves how signals end them.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace PidGuard.Cli;
+
+/// <summary>The machine-readable form of a status, for <c>status --json</c> and <c>list --json</c>.</summary>
+internal sealed record StatusJson(
+    string Name,
+    string State,
+    int Lsb,
+    int? Pid,
+    bool Verified,
+    bool Legacy,
+    bool Unresponsive,
+    double? UptimeSeconds,
+    double? HeartbeatAgeSeconds,
+    long? MemoryBytes,
+    int? ChildPid,
+    int? Restarts,
+    ExitRecord? LastExit,
+    bool? Ready,
+    string? Status,
+    IReadOnlyList<string>? CommandLine,
+    string? LogFile,
+    string? Reason,
+    string PidFile,
+    string LockFile,
+    string StateFile);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StatusJson))]
+[JsonSerializable(typeof(List<StatusJson>))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
+
+/// <summary>Turns a <see cref="DaemonStatus"/> into the one line people read and the JSON scripts read.</summary>
+internal static class StatusView
+{
+    public static StatusJson ToJson(DaemonStatus s)
+    {
+        var r = s.Record;
+        return new StatusJson(s.Name, StateWord(s), s.LsbExitCode, s.Pid, s.IsIdentityVerified, s.IsLegacy, s.IsUnresponsive,
+            s.Uptime?.TotalSeconds, s.HeartbeatAge?.TotalSeconds, MemoryOf(s), r?.ChildPid, r?.Restarts, r?.LastExit, r?.Ready,
+            r?.Status, r?.CommandLine, r?.LogFile, s.Reason, s.Paths.PidFile, s.Paths.LockFile, s.Paths.StateFile);
+    }
+
+    public static string StateWord(DaemonStatus s) => s.State switch
+    {
+        DaemonState.Running when s.IsUnresponsive => "unresponsive",
+        DaemonState.Running => "running",
+        DaemonState.Stale => "dead",
+        DaemonState.NotRunning => "stopped",
+        _ => "unknown",
+    };
+
+    public static string Line(DaemonStatus s)
+    {
+        var r = s.Record;
+        var parts = new List<string>();
+        switch (s.State)
+        {
+            case DaemonState.Running:
+                parts.Add(s.Pid is { } pid ? $"{s.Name} is running (PID: {pid})" : $"{s.Name} is running (PID unknown)");
+                if (r?.ChildPid is { } child && child != s.Pid)
+                    parts.Add($"child PID {child}");
+                if (s.Uptime is { } up)
+                    parts.Add($"up {TimeText.Of(up)}");
+                if (s.HeartbeatAge is { } age)
+                    parts.Add(s.IsUnresponsive ? $"UNRESPONSIVE: last heartbeat {TimeText.Of(age)} ago" : $"heartbeat {TimeText.Of(age)} ago");
+                if (r?.Ready == true)
+                    parts.Add("ready");
+                if (r?.Restarts is > 0 and var n)
+                    parts.Add($"{n} restart{(n == 1 ? "" : "s")}");
+                if (r?.Status is { Length: > 0 } st)
+                    parts.Add($"status: {st}");
+                if (!s.IsIdentityVerified && s.Reason is not null)
+                    parts.Add(s.Reason);
+                break;
+            case DaemonState.Stale:
+                parts.Add(s.Pid is { } dead ? $"{s.Name} is dead (PID: {dead}), its pid file remains" : $"{s.Name} is dead, its pid file remains");
+                if (s.Pid is null && s.Reason is not null)
+                    parts.Add(s.Reason);
+                break;
+            case DaemonState.NotRunning:
+                parts.Add($"{s.Name} is not running");
+                break;
+            default:
+                parts.Add($"{s.Name}: state unknown: {s.Reason}");
+                break;
+        }
+        if (s.State != DaemonState.Running && r?.LastExit is { } exit)
+            parts.Add($"last exit: {ExitText(exit)} at {exit.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}");
+        return string.Join(", ", parts);
+    }
+
+    public static string ExitText(ExitRecord exit) =>
+        exit.Signal is { } sig ? $"killed by signal {sig}" : $"code {exit.Code}";
+
+    /// <summary>Resident memory of the daemon (and its supervised child) from /proc, when readable.</summary>
+    public static long? MemoryOf(DaemonStatus s)
+    {
+        if (s.State != DaemonState.Running || s.Pid is not { } pid)
+            return null;
+        long? total = Rss(pid);
+        if (s.Record?.ChildPid is { } child && child != pid && Rss(child) is { } c)
+            total = (total ?? 0) + c;
+        return total;
+    }
+
+    private static long? Rss(int pid)
+    {
+        try
+        {
+            string statm = File.ReadAllText($"/proc/{pid}/statm");
+            string[] f = statm.Split(' ');
+            return f.Length > 1 && long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out long pages) ? pages * Environment.SystemPageSize : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public static string Bytes(long? bytes) => bytes switch
+    {
+        null => "-",
+        < 1024 * 1024 => $"{bytes / 1024}K",
+        < 1024L * 1024 * 1024 => $"{(bytes.Value / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture)}M",
+        _ => $"{(bytes.Value / (1024.0 * 1024 * 1024)).ToString("0.##", CultureInfo.InvariantCulture)}G",
+    };
+}
