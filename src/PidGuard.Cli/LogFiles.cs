@@ -15,8 +15,8 @@ internal static class LogFiles
         long start = end;
         int found = 0;
         var buffer = new byte[8192];
-        // Walk back from the end until lines+1 newlines are seen (the last byte's newline ends the last line).
-        while (start > 0 && found <= lines)
+        // Walk back from the end to the newline before the wanted lines (the last byte's newline ends the last line).
+        while (start > 0 && found < lines)
         {
             int chunk = (int)Math.Min(buffer.Length, start);
             start -= chunk;
@@ -24,7 +24,7 @@ internal static class LogFiles
             file.ReadExactly(buffer, 0, chunk);
             for (int i = chunk - 1; i >= 0; i--)
             {
-                if (buffer[i] == (byte)'\n' && start + i != end - 1 && ++found > lines)
+                if (buffer[i] == (byte)'\n' && start + i != end - 1 && ++found == lines)
                 {
                     start += i + 1;
                     break;

@@ -15,7 +15,9 @@ foreach (var command in new[]
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
+    // "Required command was not provided" only repeats what an unknown command already says.
+    var errors = parsed.Errors.Count > 1 ? parsed.Errors.Where(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) : parsed.Errors;
+    foreach (var error in errors)
         Console.Error.WriteLine($"pidguard: {error.Message}");
     Console.Error.WriteLine("Run 'pidguard --help' (or 'pidguard COMMAND --help') for usage.");
     return ExitCodes.Usage;

@@ -73,7 +73,7 @@ internal static class StatusView
                     parts.Add($"{n} restart{(n == 1 ? "" : "s")}");
                 if (r?.Status is { Length: > 0 } st)
                     parts.Add($"status: {st}");
-                if (!s.IsIdentityVerified && s.Reason is not null)
+                if (s.Reason is not null)
                     parts.Add(s.Reason);
                 break;
             case DaemonState.Stale:

@@ -144,6 +144,17 @@ try
             Say($"OUTCOME {outcome.Result} pid={outcome.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} signal={outcome.LastSignal ?? "-"} reason={outcome.Reason}");
             return 0;
         }
+        case "notify":
+        {
+            // notify MESSAGE [--after MS] [--then-sleep MS] : send an sd_notify datagram to $NOTIFY_SOCKET.
+            Thread.Sleep(int.Parse(Flag("--after") ?? "0", CultureInfo.InvariantCulture));
+            string socketPath = Environment.GetEnvironmentVariable("NOTIFY_SOCKET") ?? throw new InvalidOperationException("NOTIFY_SOCKET is not set");
+            using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified))
+                socket.SendTo(System.Text.Encoding.UTF8.GetBytes(Arg(1)), new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+            Say("NOTIFIED");
+            Thread.Sleep(int.Parse(Flag("--then-sleep") ?? "0", CultureInfo.InvariantCulture));
+            return 0;
+        }
         case "cycle":
         {
             // cycle NAME DIR N : N acquire/release cycles; reports spurious conflicts.

@@ -13,6 +13,9 @@ public static class Sandbox
 
     public static string Host => $"'{HostProcess.Dotnet}' '{HostProcess.HostDll}'";
 
+    /// <summary>The pidguard tool as built next to the tests.</summary>
+    public static string Tool => $"'{HostProcess.Dotnet}' '{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}'";
+
     /// <summary>Skips the test (with the reason) where PID namespaces cannot be made.</summary>
     public static void Require() => Skip.If(s_unavailable.Value is not null, s_unavailable.Value);
 
@@ -24,7 +27,7 @@ public static class Sandbox
             psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("bash");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("H() { " + Host + " \"$@\"; }\nHB() { exec " + Host + " \"$@\"; }\n" + script);
+        psi.ArgumentList.Add("H() { " + Host + " \"$@\"; }\nHB() { exec " + Host + " \"$@\"; }\nP() { " + Tool + " \"$@\"; }\n" + script);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();

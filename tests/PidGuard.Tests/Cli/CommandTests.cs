@@ -1,0 +1,170 @@
+using System.Text.Json;
+
+namespace PidGuard.Tests.Cli;
+
+public class CommandTests : CliScenario
+{
+    [SkippableFact]
+    public void Run_passes_the_exit_code_through_and_cleans_up()
+    {
+        string o = Run("""
+            P run job -- sh -c 'test -f "$0" && echo pidfile-present; exit 7' "$DIR/job.pid"; echo "CODE=$?"
+            ls -a "$DIR"
+            """);
+        Assert.Equal("7", Value(o, "CODE"));
+        Assert.Contains("pidfile-present", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("job.pid\n", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Run_forwards_TERM_and_exits_128_plus_signal()
+    {
+        string o = Run("""
+            P run fg -- sleep 300 &
+            RUNNER=$!
+            waitfor "$DIR/fg.json" childPid
+            kill -TERM $RUNNER
+            wait $RUNNER; echo "CODE=$?"
+            """);
+        Assert.Equal("143", Value(o, "CODE"));
+    }
+
+    [SkippableFact]
+    public void Run_conflict_exits_75_or_the_chosen_code_and_wait_gets_the_lock_later()
+    {
+        string o = Run("""
+            P run hold -- sleep 1 &
+            waitfor "$DIR/hold.json" childPid
+            P run hold -- true 2>/dev/null; echo "CONFLICT=$?"
+            P run hold --conflict-exit-code 9 -- true 2>/dev/null; echo "CUSTOM=$?"
+            P run hold --wait 10 -- echo got-it; echo "WAITED=$?"
+            """);
+        Assert.Equal("75", Value(o, "CONFLICT"));
+        Assert.Equal("9", Value(o, "CUSTOM"));
+        Assert.Equal("0", Value(o, "WAITED"));
+        Assert.Contains("got-it", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Signal_reaches_the_program_and_refuses_bad_input()
+    {
+        string o = Run("""
+            P start hup -- sh -c 'trap "echo got-hup" HUP; while :; do sleep 0.05; done'
+            P signal hup HUP; echo "SENT=$?"
+            sleep 0.5
+            P logs hup
+            P signal hup NOSUCH 2>/dev/null; echo "BAD=$?"
+            P signal nothere HUP 2>/dev/null; echo "ABSENT=$?"
+            """);
+        Assert.Equal("0", Value(o, "SENT"));
+        Assert.Matches(@"sent HUP to hup \(PID: \d+\)", o);
+        Assert.Contains("got-hup", o, StringComparison.Ordinal);
+        Assert.Equal("2", Value(o, "BAD"));
+        Assert.Equal("3", Value(o, "ABSENT"));
+    }
+
+    [SkippableFact]
+    public void Logs_prints_the_tail()
+    {
+        string o = Run("""
+            P start chatty -- sh -c 'for i in 1 2 3 4 5; do echo line$i; done; sleep 300'
+            sleep 0.5
+            echo "---"; P logs chatty -n 2; echo "CODE=$?"
+            P logs chatty --lines -1 2>/dev/null; echo "NEG=$?"
+            P logs nothere 2>/dev/null; echo "NONE=$?"
+            """);
+        string tail = o.Split("---\n")[1].Split("CODE=")[0];
+        Assert.Equal("line4\nline5\n", tail);
+        Assert.Equal("2", Value(o, "NEG"));
+        Assert.Equal("1", Value(o, "NONE"));
+    }
+
+    [SkippableFact]
+    public void List_shows_every_daemon_as_a_table_and_as_json()
+    {
+        string o = Run("""
+            P start alpha -- sleep 300
+            P start beta -- sh -c 'exit 2'
+            P start gamma -- sleep 300; P stop gamma >/dev/null
+            sleep 0.5
+            P list; echo "CODE=$?"
+            P list --json > "$ROOT/list.json"
+            """);
+        Assert.Equal("0", Value(o, "CODE"));
+        Assert.Matches(@"NAME\s+STATE\s+PID\s+UPTIME\s+MEMORY\s+COMMAND", o);
+        Assert.Matches(@"alpha\s+running\s+\d+\s+\S+.*sleep 300", o);
+        Assert.Matches(@"beta\s+dead\s+\d+", o);
+        Assert.Matches(@"gamma\s+stopped\s+-", o);
+        var list = JsonDocument.Parse(File.ReadAllText(Path.Join(Dir.Root, "list.json"))).RootElement;
+        Assert.Equal(["alpha", "beta", "gamma"], list.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        Assert.Equal(0, list[0].GetProperty("lsb").GetInt32());
+        Assert.Equal(1, list[1].GetProperty("lsb").GetInt32());
+        Assert.Equal(3, list[2].GetProperty("lsb").GetInt32());
+    }
+
+    [SkippableFact]
+    public void Usage_errors_exit_2_with_one_clear_line()
+    {
+        string o = Run("""
+            P frobnicate 2>"$ROOT/e1"; echo "UNKNOWN_CMD=$?"
+            P status web --frob 2>"$ROOT/e2"; echo "UNKNOWN_FLAG=$?"
+            P status 'bad/name' 2>"$ROOT/e3"; echo "BAD_NAME=$?"
+            P stop web --timeout 3 --retry TERM/1 2>"$ROOT/e4"; echo "BOTH=$?"
+            P stop web --retry TERM/nope 2>"$ROOT/e5"; echo "SCHEDULE=$?"
+            P start web 2>"$ROOT/e6"; echo "NO_COMMAND=$?"
+            P 2>"$ROOT/e7"; echo "NOTHING=$?"
+            P status 2>"$ROOT/e8"; echo "NO_NAME=$?"
+            for f in "$ROOT"/e*; do echo "ERR $(basename $f): $(head -n 1 $f)"; done
+            """);
+        foreach (string key in new[] { "UNKNOWN_CMD", "UNKNOWN_FLAG", "BAD_NAME", "BOTH", "SCHEDULE", "NO_COMMAND", "NOTHING", "NO_NAME" })
+            Assert.True(Value(o, key) == "2", $"{key} exited {Value(o, key)}:\n{o}");
+        Assert.Contains("ERR e3: pidguard: Invalid daemon name 'bad/name'", o, StringComparison.Ordinal);
+        Assert.Contains("ERR e5: pidguard: Invalid stop schedule 'TERM/nope'", o, StringComparison.Ordinal);
+        Assert.Contains("ERR e1: pidguard: Unrecognized command or argument 'frobnicate'", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Status_json_and_unknown_state_and_pidfile_selection()
+    {
+        string o = Run("""
+            P start js -- sleep 300
+            P status js --json > "$ROOT/js.json"; echo "JSON=$?"
+            P status --pidfile "$DIR/js.pid"; echo "BYPIDFILE=$?"
+            mkdir -p "$DIR/weird.lock"
+            P status weird 2>&1; echo "WEIRD=$?"
+            """);
+        Assert.Equal("0", Value(o, "JSON"));
+        Assert.Equal("0", Value(o, "BYPIDFILE"));
+        Assert.Equal("4", Value(o, "WEIRD"));
+        Assert.Contains("weird: state unknown", o, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Join(Dir.Root, "js.json"))).RootElement;
+        Assert.Equal("running", json.GetProperty("state").GetString());
+        Assert.True(json.GetProperty("verified").GetBoolean());
+        Assert.True(json.GetProperty("childPid").GetInt32() > 1);
+        Assert.Equal("sleep", json.GetProperty("commandLine")[0].GetString());
+    }
+
+    [SkippableFact]
+    public void Start_stop_daemon_and_pkill_work_on_our_pid_file()
+    {
+        Skip.IfNot(File.Exists("/sbin/start-stop-daemon") || File.Exists("/usr/sbin/start-stop-daemon"), "start-stop-daemon is not installed");
+        string o = Run("""
+            P start ssd -- sleep 300
+            start-stop-daemon --status --pidfile "$DIR/ssd.pid"; echo "SSD_STATUS=$?"
+            start-stop-daemon --stop --pidfile "$DIR/ssd.pid" --retry TERM/5 >/dev/null; echo "SSD_STOP=$?"
+            sleep 0.2
+            P status ssd; echo "AFTER_SSD=$?"
+            P start pk -- sleep 300
+            pkill -F "$DIR/pk.pid"; echo "PKILL=$?"
+            sleep 0.5
+            P status pk; echo "AFTER_PKILL=$?"
+            pgrep -x sleep || echo "NO_SLEEP"
+            """);
+        Assert.Equal("0", Value(o, "SSD_STATUS"));
+        Assert.Equal("0", Value(o, "SSD_STOP"));
+        Assert.Equal("3", Value(o, "AFTER_SSD"));
+        Assert.Equal("0", Value(o, "PKILL"));
+        Assert.Equal("3", Value(o, "AFTER_PKILL"));
+        Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
+    }
+}

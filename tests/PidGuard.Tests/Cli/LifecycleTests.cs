@@ -1,0 +1,189 @@
+namespace PidGuard.Tests.Cli;
+
+public class LifecycleTests : CliScenario
+{
+    [SkippableFact]
+    public void Start_status_stop_of_sleep()
+    {
+        string o = Run("""
+            P start web -- sleep 300; echo "START=$?"
+            P status web; echo "STATUS=$?"
+            cat "$DIR/web.pid"
+            P stop web; echo "STOP=$?"
+            P status web; echo "STATUS2=$?"
+            P stop web; echo "STOP2=$?"
+            ls -a "$DIR"
+            pgrep -x sleep || echo "NO_SLEEP"
+            """);
+        Assert.Equal("0", Value(o, "START"));
+        Assert.Matches(@"started web \(PID: \d+\)", o);
+        Assert.Equal("0", Value(o, "STATUS"));
+        Assert.Matches(@"web is running \(PID: \d+\), child PID \d+, up", o);
+        Assert.Matches(@"stopped web \(PID: \d+\) in \d+", o);
+        Assert.Equal("0", Value(o, "STOP"));
+        Assert.Contains("web is not running", o, StringComparison.Ordinal);
+        Assert.Equal("3", Value(o, "STATUS2"));
+        Assert.Equal("0", Value(o, "STOP2"));
+        Assert.Contains("web.lock", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("web.pid\n", o, StringComparison.Ordinal);
+        Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Second_start_reports_the_owner_and_exits_75()
+    {
+        string o = Run("""
+            P start web -- sleep 300
+            PID=$(cat "$DIR/web.pid")
+            P start web -- sleep 300 2> "$ROOT/err"; echo "CODE=$?"
+            echo "OWNER=$PID"
+            cat "$ROOT/err"
+            """);
+        Assert.Equal("75", Value(o, "CODE"));
+        Assert.Contains($"Daemon already running (PID: {Value(o, "OWNER")})", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Daemon_that_traps_TERM_is_stopped_and_its_handler_ran()
+    {
+        string o = Run("""
+            P start trap -- sh -c 'trap "echo got-term; exit 0" TERM; while :; do sleep 0.05; done'
+            P stop trap; echo "STOP=$?"
+            P logs trap
+            """);
+        Assert.Equal("0", Value(o, "STOP"));
+        Assert.Matches(@"stopped trap \(PID: \d+\)", o);
+        Assert.Contains("got-term", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Daemon_that_ignores_TERM_is_killed_with_its_whole_process_group()
+    {
+        // The program ignores TERM and has a grandchild that inherited the lock descriptor.
+        string o = Run("""
+            P start stubborn -- sh -c 'trap "" TERM; sleep 300 & wait'
+            P stop stubborn --timeout 1; echo "STOP=$?"
+            P status stubborn; echo "STATUS=$?"
+            pgrep -x sleep || echo "NO_SLEEP"
+            """);
+        Assert.Equal("0", Value(o, "STOP"));
+        Assert.Matches(@"killed stubborn \(PID: \d+\) after 1\.\d s", o);
+        Assert.Equal("3", Value(o, "STATUS"));
+        Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Crash_shows_status_1_with_the_exit_code_and_start_again_works()
+    {
+        string o = Run("""
+            P start job -- sh -c 'echo working; sleep 0.3; exit 3'
+            sleep 1.5
+            P status job; echo "STATUS=$?"
+            P status job --json > "$ROOT/status.json"; echo "JSON=$?"
+            grep -c '"code": 3' "$ROOT/status.json"
+            P start job -- sleep 300; echo "RESTART=$?"
+            P status job; echo "STATUS2=$?"
+            """);
+        Assert.Equal("1", Value(o, "STATUS"));
+        Assert.Matches(@"job is dead \(PID: \d+\), its pid file remains, last exit: code 3", o);
+        Assert.Equal("1", Value(o, "JSON"));
+        Assert.Equal("0", Value(o, "RESTART"));
+        Assert.Equal("0", Value(o, "STATUS2"));
+    }
+
+    [SkippableFact]
+    public void Restart_on_failure_restarts_with_backoff_and_counts()
+    {
+        string o = Run("""
+            P start flaky --restart on-failure -- sh -c 'sleep 0.1; exit 1'
+            sleep 2
+            P status flaky --json > "$ROOT/s.json"
+            P stop flaky; echo "STOP=$?"
+            grep '"restarts"' "$ROOT/s.json"
+            P logs flaky -n 50
+            """);
+        Assert.Equal("0", Value(o, "STOP"));
+        var restarts = System.Text.RegularExpressions.Regex.Match(o, "\"restarts\": (\\d+)");
+        Assert.True(restarts.Success, o);
+        Assert.InRange(int.Parse(restarts.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2, 12);
+        Assert.Contains("restarting in 100 ms", o, StringComparison.Ordinal);
+        Assert.Contains("restarting in 200 ms", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Restart_uses_the_recorded_command_line()
+    {
+        string o = Run("""
+            mkdir "$ROOT/work"
+            P start rs --cwd "$ROOT/work" -- sh -c 'pwd; sleep 300'
+            echo "BEFORE=$(cat "$DIR/rs.pid")"
+            P restart rs; echo "RESTART=$?"
+            echo "AFTER=$(cat "$DIR/rs.pid")"
+            P status rs; echo "STATUS=$?"
+            P logs rs -n 10
+            P restart never-started; echo "NEVER=$?"
+            """);
+        Assert.Equal("0", Value(o, "RESTART"));
+        Assert.NotEqual(Value(o, "BEFORE"), Value(o, "AFTER"));
+        Assert.Equal("0", Value(o, "STATUS"));
+        Assert.Equal(2, o.Split('\n').Count(l => l.EndsWith("/work", StringComparison.Ordinal)));
+        Assert.Equal("1", Value(o, "NEVER"));
+    }
+
+    [SkippableFact]
+    public void Wait_ready_returns_after_READY_and_fails_when_the_program_dies_or_never_reports()
+    {
+        string o = Run("""
+            P start ready --wait-ready 20 -- $(echo H) notify READY=1 --after 300 --then-sleep 300000 2>&1; echo "READY=$?"
+            P status ready; echo "STATUS=$?"
+            P start dies --wait-ready 20 -- sh -c 'echo about-to-die; exit 5' 2> "$ROOT/dies.err"; echo "DIES=$?"
+            cat "$ROOT/dies.err"
+            P start mute --wait-ready 1 -- sleep 300 2> "$ROOT/mute.err"; echo "MUTE=$?"
+            cat "$ROOT/mute.err"
+            """.Replace("$(echo H)", "'" + Infrastructure.HostProcess.Dotnet + "' '" + Infrastructure.HostProcess.HostDll + "'", StringComparison.Ordinal));
+        Assert.Equal("0", Value(o, "READY"));
+        Assert.Matches(@"started ready \(PID: \d+\), ready after", o);
+        Assert.Contains(", ready", o, StringComparison.Ordinal);
+        Assert.Equal("1", Value(o, "DIES"));
+        Assert.Contains("exited", o, StringComparison.Ordinal);
+        Assert.Contains("code 5", o, StringComparison.Ordinal);
+        Assert.Contains("about-to-die", o, StringComparison.Ordinal);
+        Assert.Equal("1", Value(o, "MUTE"));
+        Assert.Contains("did not report READY=1", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Supervisor_killed_with_SIGKILL_leaves_a_child_that_is_still_found_guarded_and_stoppable()
+    {
+        string o = Run("""
+            P start orphan -- sleep 300
+            SUP=$(cat "$DIR/orphan.pid")
+            kill -9 $SUP
+            sleep 0.2
+            P status orphan; echo "STATUS=$?"
+            P start orphan -- sleep 300 2>/dev/null; echo "START=$?"
+            P stop orphan --timeout 2; echo "STOP=$?"
+            P status orphan; echo "STATUS2=$?"
+            pgrep -x sleep || echo "NO_SLEEP"
+            """);
+        Assert.Equal("0", Value(o, "STATUS"));
+        Assert.Contains("the supervisor", o, StringComparison.Ordinal);
+        Assert.Equal("75", Value(o, "START"));
+        Assert.Equal("0", Value(o, "STOP"));
+        Assert.Equal("3", Value(o, "STATUS2"));
+        Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Concurrent_starts_of_one_name_start_exactly_one()
+    {
+        string o = Run("""
+            for i in 1 2 3 4 5 6; do (P start race -- sleep 300 > "$ROOT/out.$i" 2>&1; echo "$?" > "$ROOT/code.$i") & done
+            wait
+            echo "CODES=$(cat "$ROOT"/code.* | sort | tr '\n' ' ')"
+            echo "SLEEPS=$(pgrep -x sleep | wc -l)"
+            """);
+        Assert.Equal("0 75 75 75 75 75 ", Value(o, "CODES"));
+        Assert.Equal("1", Value(o, "SLEEPS"));
+    }
+}
