@@ -33,7 +33,7 @@ public class CommandTests : CliScenario
     public void Run_conflict_exits_75_or_the_chosen_code_and_wait_gets_the_lock_later()
     {
         string o = Run("""
-            P run hold -- sleep 1 &
+            P run hold -- sleep 3 &
             waitfor "$DIR/hold.json" childPid
             P run hold -- true 2>/dev/null; echo "CONFLICT=$?"
             P run hold --conflict-exit-code 9 -- true 2>/dev/null; echo "CUSTOM=$?"
