@@ -15,6 +15,7 @@ internal sealed unsafe class UnixPlatform : IPlatform
 
     public UnixPlatform()
     {
+        LibcResolver.EnsureRegistered();
         _linux = OperatingSystem.IsLinux();
         var arch = RuntimeInformation.ProcessArchitecture;
         _appleArm64 = !_linux && arch == Architecture.Arm64;
