@@ -74,6 +74,18 @@ try
             Say($"HANDED {child} {held.Ownership}");
             return 0;
         }
+        case "handoff-cmd":
+        {
+            // handoff-cmd NAME DIR CMD ARGS... : acquire, hand the lock to CMD (which must adopt it), exit.
+            var options = Options(Arg(2));
+            using var held = InstanceLock.Acquire(Arg(1), options);
+            var psi = new ProcessStartInfo(Arg(3)) { UseShellExecute = false };
+            foreach (string a in args.Skip(4))
+                psi.ArgumentList.Add(a);
+            int child = await held.HandOffAsync(psi, TimeSpan.FromSeconds(60));
+            Say($"HANDED {child} {held.Ownership}");
+            return 0;
+        }
         case "sigrecord":
         {
             // sigrecord FILE : write the name of every catchable signal received to FILE.

@@ -50,7 +50,8 @@ public sealed class HostProcess : IDisposable
         using var h = Start(args);
         if (!h._process.WaitForExit(60_000))
             throw new TimeoutException($"TestHost {string.Join(' ', args)} did not finish");
-        h._process.WaitForExit();
+        // A descendant may still hold the stdout pipe (a handed-off daemon): wait for EOF only briefly.
+        SpinWait.SpinUntil(() => h._lines.IsAddingCompleted, 2000);
         return (h._process.ExitCode, h._lines.ToArray());
     }
 
@@ -81,7 +82,7 @@ public sealed class HostProcess : IDisposable
     {
         if (!_process.HasExited)
             _process.Kill();
-        _process.WaitForExit();
+        _process.WaitForExit(10_000); // bounded: a handed-off descendant may keep our stdout pipe open
     }
 
     public void Dispose()

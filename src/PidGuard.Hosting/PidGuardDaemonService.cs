@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace PidGuard.Hosting;
+
+/// <summary>
+/// Registered as the first hosted service: takes the instance lock in <see cref="StartingAsync"/>,
+/// before any other service starts, and releases it in <see cref="StoppedAsync"/>, after every
+/// service has stopped. Keeps the heartbeat, reports readiness and turns SIGHUP into a reload.
+/// </summary>
+internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, IPidGuardDaemon, IDisposable
+{
+    /// <summary>Set by <c>pidguard start</c> in the supervised program's environment.</summary>
+    internal const string SupervisorPidVariable = "PIDGUARD_SUPERVISOR_PID";
+
+    private readonly PidGuardHostOptions _options;
+    private readonly ILogger<PidGuardDaemonService> _logger;
+    private readonly IConfiguration? _configuration;
+    private readonly IHostLifetime? _lifetime;
+    private readonly CancellationTokenSource _stopping = new();
+    private PosixSignalRegistration? _hangup;
+    private Task? _heartbeatLoop;
+    private bool _readySent;
+    private string? _status;
+
+    public PidGuardDaemonService(IOptions<PidGuardHostOptions> options, ILogger<PidGuardDaemonService> logger,
+        IConfiguration? configuration = null, IHostLifetime? lifetime = null)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _configuration = configuration;
+        _lifetime = lifetime;
+        DaemonName.Validate(_options.Name);
+    }
+
+    public string Name => _options.Name;
+
+    public InstanceLock? Lock { get; private set; }
+
+    public bool IsSupervised { get; private set; }
+
+    public CancellationToken PidFileLost => Lock?.PidFileLost ?? CancellationToken.None;
+
+    public event EventHandler? Reloading;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var options = new PidGuardOptions
+        {
+            RuntimeDirectory = _options.RuntimeDirectory,
+            Logger = _logger,
+            SyncWrites = _options.SyncWrites,
+            HeartbeatInterval = _options.HeartbeatInterval > TimeSpan.Zero ? _options.HeartbeatInterval : null,
+        };
+        IsSupervised = Environment.GetEnvironmentVariable(SupervisorPidVariable) is { Length: > 0 } && SdNotify.SocketPath is not null;
+        try
+        {
+            if (IsSupervised)
+                VerifySupervisorHoldsTheLock(options);
+            else if (InstanceLock.HasInheritedLock)
+                Lock = InstanceLock.Adopt(Name, options);
+            else if (_options.AcquireTimeout > TimeSpan.Zero)
+                Lock = await InstanceLock.AcquireAsync(Name, _options.AcquireTimeout, options, cancellationToken).ConfigureAwait(false);
+            else
+                Lock = InstanceLock.Acquire(Name, options);
+        }
+        catch (AlreadyRunningException e)
+        {
+            LogAlreadyRunning(_logger, e.Message);
+            throw;
+        }
+        if (IsSupervised && _options.HeartbeatInterval > TimeSpan.Zero)
+            SdNotify.Send($"WATCHDOG_USEC={(long)_options.HeartbeatInterval.TotalMicroseconds}");
+        LogStarted(_logger, Name, Environment.ProcessId, IsSupervised ? "supervised by pidguard" : Lock!.Ownership.ToString());
+        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        {
+            ctx.Cancel = true; // SIGHUP means reload, not terminate
+            OnHangup();
+        });
+    }
+
+    private void VerifySupervisorHoldsTheLock(PidGuardOptions options)
+    {
+        var status = DaemonProbe.GetStatus(Name, options);
+        string expected = Environment.GetEnvironmentVariable(SupervisorPidVariable)!;
+        if (status.State != DaemonState.Running || status.Pid?.ToString(CultureInfo.InvariantCulture) != expected)
+            throw new PidGuardException($"{SupervisorPidVariable}={expected} but the lock of '{Name}' is not held by that supervisor ({status.State}, PID {status.Pid}).", status.Paths.LockFile);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // Microsoft.Extensions.Hosting.Systemd's lifetime sends READY=1 itself: never send it twice.
+        bool systemdSends = _lifetime?.GetType().FullName == "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime";
+        if (_options.NotifyReadiness && !systemdSends && !_readySent)
+            _readySent = SdNotify.Send("READY=1");
+        if (_options.HeartbeatInterval > TimeSpan.Zero)
+            _heartbeatLoop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        if (_readySent)
+            SdNotify.Send("STOPPING=1");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_heartbeatLoop is not null)
+            await _heartbeatLoop.ConfigureAwait(false);
+        Lock?.Dispose();
+        LogStopped(_logger, Name);
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                if (_options.AutomaticHeartbeat)
+                    Beat();
+                else
+                    Lock?.CheckIntegrity();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Beat(string? status = null)
+    {
+        if (status is not null)
+            _status = status;
+        try
+        {
+            if (IsSupervised)
+            {
+                SdNotify.Send(_status is null ? "WATCHDOG=1" : $"WATCHDOG=1\nSTATUS={_status}");
+                return;
+            }
+            if (Lock is { IsReleased: false } held)
+                held.Heartbeat(_status);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            LogHeartbeatFailed(_logger, e);
+        }
+    }
+
+    public void SetStatus(string status)
+    {
+        _status = status;
+        if (IsSupervised)
+            SdNotify.Send($"STATUS={status}");
+        else if (Lock is { IsReleased: false } held)
+            held.UpdateState(s => s.Status = status);
+    }
+
+    private void OnHangup()
+    {
+        LogReload(_logger, Name);
+        if (_options.ReloadConfigurationOnHangup && _configuration is IConfigurationRoot root)
+            root.Reload();
+        Reloading?.Invoke(this, EventArgs.Empty);
+    }
+
+    public void Dispose()
+    {
+        _hangup?.Dispose();
+        _stopping.Dispose();
+        Lock?.Dispose();
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "{Message}")]
+    private static partial void LogAlreadyRunning(ILogger logger, string message);
+
+    [LoggerMessage(2, LogLevel.Information, "PidGuard: '{Name}' runs as PID {Pid} ({Mode}).")]
+    private static partial void LogStarted(ILogger logger, string name, int pid, string mode);
+
+    [LoggerMessage(3, LogLevel.Information, "PidGuard: '{Name}' released its instance lock.")]
+    private static partial void LogStopped(ILogger logger, string name);
+
+    [LoggerMessage(4, LogLevel.Information, "PidGuard: SIGHUP received, reloading '{Name}'.")]
+    private static partial void LogReload(ILogger logger, string name);
+
+    [LoggerMessage(5, LogLevel.Warning, "PidGuard: heartbeat failed.")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using PidGuard.Tests.Infrastructure;
+
+namespace PidGuard.Tests.Hosting;
+
+/// <summary>The sample worker (samples/Worker) as a real process with its output captured.</summary>
+public sealed class WorkerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static string Dll => Path.Join(AppContext.BaseDirectory, "Worker.dll");
+
+    public int Pid => _process.Id;
+
+    public string Output => string.Join('\n', _output);
+
+    public static WorkerProcess Start(TestDir dir, params (string Key, string Value)[] settings)
+    {
+        var psi = new ProcessStartInfo(HostProcess.Dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Root };
+        psi.ArgumentList.Add(Dll);
+        psi.Environment["PidGuard__RuntimeDirectory"] = dir.Runtime;
+        psi.Environment["Worker__IntervalMs"] = "100";
+        psi.Environment["Logging__Console__FormatterName"] = "simple";
+        psi.Environment.Remove("NOTIFY_SOCKET");
+        psi.Environment.Remove("PIDGUARD_SUPERVISOR_PID");
+        foreach (var (key, value) in settings)
+            psi.Environment[key] = value;
+        return new WorkerProcess(Process.Start(psi)!);
+    }
+
+    /// <summary>Waits for the exit, then for the output to be drained (the worker has no descendants holding the pipes).</summary>
+    public bool WaitForExit(int ms)
+    {
+        if (!_process.WaitForExit(ms))
+            return false;
+        _process.WaitForExit();
+        return true;
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
+
+    public void WaitForOutput(string text, int ms = 30_000)
+    {
+        if (!SpinWait.SpinUntil(() => Output.Contains(text, StringComparison.Ordinal), ms))
+            throw new TimeoutException($"worker {Pid} never printed '{text}':\n{Output}");
+    }
+
+    /// <summary>Sends a signal to this worker: our own child, not yet reaped.</summary>
+    public void Signal(string name)
+    {
+        var p = PidGuard.Platform.Platforms.Current;
+        Assert.True(p.Signals.TryParse(name, out int number));
+        if (!_process.HasExited)
+            p.Kill(_process.Id, number);
+    }
+
+    public void Kill()
+    {
+        if (!_process.HasExited)
+            _process.Kill();
+        WaitForExit(10_000);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}
