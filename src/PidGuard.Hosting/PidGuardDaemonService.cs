@@ -49,6 +49,12 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        // Before the pid file exists: a HUP sent the moment the daemon is findable must not kill it.
+        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        {
+            ctx.Cancel = true; // SIGHUP means reload, not terminate
+            OnHangup();
+        });
         var options = new PidGuardOptions
         {
             RuntimeDirectory = _options.RuntimeDirectory,
@@ -76,11 +82,6 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         if (IsSupervised && _options.HeartbeatInterval > TimeSpan.Zero)
             SdNotify.Send($"WATCHDOG_USEC={(long)_options.HeartbeatInterval.TotalMicroseconds}");
         LogStarted(_logger, Name, Environment.ProcessId, IsSupervised ? "supervised by pidguard" : Lock!.Ownership.ToString());
-        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
-        {
-            ctx.Cancel = true; // SIGHUP means reload, not terminate
-            OnHangup();
-        });
     }
 
     private void VerifySupervisorHoldsTheLock(PidGuardOptions options)
