@@ -35,8 +35,9 @@ try
             });
             Say($"ACQUIRED {held.ProcessId} {held.Ownership}");
             done.Wait(int.Parse(Flag("--ms") ?? "600000", CultureInfo.InvariantCulture));
+            long beforeRelease = Stopwatch.GetTimestamp();
             held.Dispose();
-            Say("RELEASED");
+            Say($"RELEASED T={beforeRelease}");
             return 0;
         }
         case "try":
@@ -65,7 +66,7 @@ try
             // handoff NAME DIR : acquire, start "hold NAME DIR --adopt" with the lock inherited, exit.
             var options = Options(Arg(2));
             using var held = InstanceLock.Acquire(Arg(1), options);
-            Say($"ACQUIRED {held.ProcessId} {held.Ownership}");
+            Say($"ACQUIRED {held.ProcessId} {held.Ownership} T={Stopwatch.GetTimestamp()}");
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = false };
             psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
             foreach (string a in new[] { "hold", Arg(1), Arg(2), "--adopt", "--ms", Flag("--child-ms") ?? "600000" })
@@ -165,6 +166,78 @@ try
                 socket.SendTo(System.Text.Encoding.UTF8.GetBytes(Arg(1)), new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
             Say("NOTIFIED");
             Thread.Sleep(int.Parse(Flag("--then-sleep") ?? "0", CultureInfo.InvariantCulture));
+            return 0;
+        }
+        case "churn":
+        {
+            // churn NAME DIR MARKERDIR : acquire/release for ever; while holding, prove no other live holder exists.
+            var options = Options(Arg(2));
+            options.OwnerWaitWindow = TimeSpan.Zero;
+            Say("READY");
+            for (long i = 0; ; i++)
+            {
+                if (!InstanceLock.TryAcquire(Arg(1), out var l, options))
+                    continue;
+                using (l)
+                {
+                    if (Marker.Enter(Arg(3)) is { } other)
+                    {
+                        Say($"VIOLATION {other} held the lock together with {Environment.ProcessId}");
+                        return 3;
+                    }
+                    Marker.Leave(Arg(3));
+                }
+            }
+        }
+        case "racer":
+        {
+            // racer NAME DIR SYNCDIR : for each round r, wait for go-r, try once, report; the winner holds until release-r.
+            var options = Options(Arg(2));
+            string sync = Arg(3);
+            Say("READY");
+            for (int r = 1; ; r++)
+            {
+                while (!File.Exists(Path.Join(sync, $"go-{r}")))
+                {
+                    if (File.Exists(Path.Join(sync, "stop")))
+                        return 0;
+                    Thread.Sleep(1);
+                }
+                if (InstanceLock.TryAcquire(Arg(1), out var won, out int? owner, options))
+                {
+                    using (won)
+                    {
+                        Say($"R {r} WON {Environment.ProcessId}");
+                        while (!File.Exists(Path.Join(sync, $"release-{r}")))
+                            Thread.Sleep(1);
+                    }
+                    Say($"R {r} RELEASED");
+                }
+                else
+                {
+                    Say($"R {r} LOST {owner?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+                }
+            }
+        }
+        case "try-loop":
+        {
+            // try-loop NAME DIR MS : try to win for MS milliseconds; print the monotonic interval of every win.
+            var options = Options(Arg(2));
+            options.OwnerWaitWindow = TimeSpan.Zero;
+            var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * long.Parse(Arg(3), CultureInfo.InvariantCulture) / 1000;
+            int wins = 0;
+            Say("READY");
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                if (InstanceLock.TryAcquire(Arg(1), out var l, options))
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    l.Dispose();
+                    Say($"WIN {t0} {Stopwatch.GetTimestamp()}");
+                    wins++;
+                }
+            }
+            Say($"DONE {wins}");
             return 0;
         }
         case "cycle":

@@ -30,6 +30,9 @@ public sealed class HostProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Every line consumed by <see cref="WaitFor"/> so far.</summary>
+    public IReadOnlyList<string> Seen => _seen;
+
     public bool HasExited => _process.HasExited;
 
     public static HostProcess Start(params string[] args)
