@@ -1,0 +1,59 @@
+using PidGuard.Platform;
+using PidGuard.Tests.Infrastructure;
+
+namespace PidGuard.Tests.Torture;
+
+/// <summary>Read-only and full file systems (tmpfs mounted inside the test's own mount namespace, as root).</summary>
+public class BadEnvironmentTests : IDisposable
+{
+    private readonly TestDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Run(string body)
+    {
+        Skip.IfNot(Platforms.Current.EffectiveUserId == 0, "mounting a tmpfs needs root");
+        var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + body);
+        Assert.True(code == 0, output);
+        return output;
+    }
+
+    [SkippableFact]
+    public void Read_only_directory_gives_a_clear_error_and_loses_no_file()
+    {
+        string o = Run("""
+            mkdir "$ROOT/ro"; mount -t tmpfs -o size=1m,mode=0755 tmpfs "$ROOT/ro"
+            mkdir -m 700 "$ROOT/ro/run"; echo 4242 > "$ROOT/ro/run/d.pid"; : > "$ROOT/ro/run/d.lock"; chmod 600 "$ROOT/ro/run/d.lock"
+            mount -o remount,ro "$ROOT/ro"
+            H try d "$ROOT/ro/run"; echo "CODE=$?"
+            echo "PID=$(cat "$ROOT/ro/run/d.pid")"
+            H try fresh "$ROOT/ro/run"; echo "FRESH=$?"
+            """);
+        Assert.Contains("CODE=1", o, StringComparison.Ordinal);
+        Assert.Matches(@"ERROR PidGuardException: Lock file '.*/ro/run/d.lock' cannot be opened: .*Read-only file system", o);
+        Assert.Contains("PID=4242", o, StringComparison.Ordinal);
+        Assert.Matches(@"ERROR PidGuardException: Lock file '.*/ro/run/fresh.lock' cannot be opened: .*Read-only file system", o);
+    }
+
+    [SkippableFact]
+    public void Full_disk_gives_a_clear_error_and_keeps_the_old_pid_file_whole()
+    {
+        string o = Run("""
+            mkdir "$ROOT/full"; mount -t tmpfs -o size=64k,mode=0755 tmpfs "$ROOT/full"
+            mkdir -m 700 "$ROOT/full/run"; echo 4242 > "$ROOT/full/run/d.pid"; : > "$ROOT/full/run/d.lock"; chmod 600 "$ROOT/full/run/d.lock"
+            dd if=/dev/zero of="$ROOT/full/filler" bs=4k count=64 2>/dev/null
+            H try d "$ROOT/full/run"; echo "CODE=$?"
+            echo "PID=$(cat "$ROOT/full/run/d.pid")"
+            ls -a "$ROOT/full/run" | sed 's/^/LS:/'
+            rm "$ROOT/full/filler"
+            H try d "$ROOT/full/run"; echo "AFTER=$?"
+            """);
+        Assert.Contains("CODE=1", o, StringComparison.Ordinal);
+        Assert.Matches(@"ERROR PidGuardException: Cannot write the files of 'd' in '.*/full/run'.*No space left on device", o);
+        Assert.Contains("PID=4242", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("LS:.d.json.tmp", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("LS:.d.pid.tmp", o, StringComparison.Ordinal);
+        Assert.Contains("LS:d.pid", o, StringComparison.Ordinal);
+        Assert.Contains("AFTER=0", o, StringComparison.Ordinal);
+    }
+}
