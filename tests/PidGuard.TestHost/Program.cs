@@ -170,12 +170,15 @@ try
         }
         case "churn":
         {
-            // churn NAME DIR MARKERDIR : acquire/release for ever; while holding, prove no other live holder exists.
+            // churn NAME DIR MARKERDIR [--gap-ms N] : acquire/release for ever (N ms apart); while holding, prove no other live holder exists.
             var options = Options(Arg(2));
             options.OwnerWaitWindow = TimeSpan.Zero;
+            int gapMs = int.Parse(Flag("--gap-ms") ?? "0", CultureInfo.InvariantCulture);
             Say("READY");
             for (long i = 0; ; i++)
             {
+                if (gapMs > 0)
+                    Thread.Sleep(gapMs);
                 if (!InstanceLock.TryAcquire(Arg(1), out var l, options))
                     continue;
                 using (l)

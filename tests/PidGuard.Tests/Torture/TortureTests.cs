@@ -30,8 +30,9 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
         Directory.CreateDirectory(markers);
         var random = new Random(12345);
         var clock = Stopwatch.StartNew();
-        // A second churner contends throughout, so the observer also sees live competition.
-        using var steady = HostProcess.Start("churn", "t", _dir.Runtime, markers, "--no-sync");
+        // A second churner contends throughout, so the observer also sees live competition. It pauses 1 ms
+        // between cycles: flock is not fair, and a contender that re-locks at once can starve a waiter.
+        using var steady = HostProcess.Start("churn", "t", _dir.Runtime, markers, "--no-sync", "--gap-ms", "1");
         steady.WaitFor("READY");
         int acquired = 0;
         for (int round = 0; round < rounds; round++)
