@@ -400,30 +400,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     /// how the daemon ended: the status probe then reports it Stale (LSB 1, "dead with a pid file")
     /// with the last state written. The next acquire or stop cleans them.
     /// </summary>
-    public void ReleaseKeepingFiles()
-    {
-        lock (_sync)
-        {
-            if (_fd is null)
-                return;
-            try
-            {
-                if (Ownership != LockOwnership.Handoff)
-                    _platform.Unlock(_fd, Paths.LockFile);
-            }
-            catch (IOException e)
-            {
-                if (_options.Logger is { } log)
-                    Log.ReleaseFailed(log, e, Name);
-            }
-            finally
-            {
-                _fd.Dispose();
-                _fd = null;
-                _lost.Dispose();
-            }
-        }
-    }
+    public void ReleaseKeepingFiles() => Release(removeFiles: false);
 
     private async Task<int> WaitForAdoptionAsync(Process child, TimeSpan timeout, CancellationToken ct)
     {
@@ -470,7 +447,9 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     /// Releases the lock: removes <c>NAME.pid</c> and <c>NAME.json</c> if they are still the files
     /// this process wrote, then unlocks and closes. <c>NAME.lock</c> is never removed. Idempotent.
     /// </summary>
-    public void Dispose()
+    public void Dispose() => Release(removeFiles: true);
+
+    private void Release(bool removeFiles)
     {
         lock (_sync)
         {
@@ -480,12 +459,15 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
             {
                 if (Ownership != LockOwnership.Handoff)
                 {
-                    RemoveIfOurs(Paths.PidFile, _pidFileWritten);
-                    RemoveIfOurs(Paths.StateFile, _stateFileWritten);
+                    if (removeFiles)
+                    {
+                        RemoveIfOurs(Paths.PidFile, _pidFileWritten);
+                        RemoveIfOurs(Paths.StateFile, _stateFileWritten);
+                    }
                     _platform.Unlock(_fd, Paths.LockFile);
                 }
             }
-            catch (Exception e) when (e is IOException)
+            catch (IOException e)
             {
                 if (_options.Logger is { } log)
                     Log.ReleaseFailed(log, e, Name);

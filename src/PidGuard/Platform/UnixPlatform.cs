@@ -201,13 +201,15 @@ internal sealed unsafe class UnixPlatform : IPlatform
             throw new ArgumentOutOfRangeException(nameof(pid), pid, "PidGuard never signals a PID <= 1.");
         if (UnixNative.Kill(pid, signal) == 0)
             return SignalResult.Delivered;
-        return Marshal.GetLastPInvokeError() switch
-        {
-            UnixConstants.ESrch => SignalResult.NoSuchProcess,
-            UnixConstants.EPerm => SignalResult.PermissionDenied,
-            _ => SignalResult.Failed,
-        };
+        return LastSignalError();
     }
+
+    private static SignalResult LastSignalError() => Marshal.GetLastPInvokeError() switch
+    {
+        UnixConstants.ESrch => SignalResult.NoSuchProcess,
+        UnixConstants.EPerm => SignalResult.PermissionDenied,
+        _ => SignalResult.Failed,
+    };
 
     public int? GetProcessGroup(int pid)
     {
@@ -221,12 +223,7 @@ internal sealed unsafe class UnixPlatform : IPlatform
             throw new ArgumentOutOfRangeException(nameof(processGroup), processGroup, "PidGuard never signals process group <= 1.");
         if (UnixNative.Kill(-processGroup, signal) == 0)
             return SignalResult.Delivered;
-        return Marshal.GetLastPInvokeError() switch
-        {
-            UnixConstants.ESrch => SignalResult.NoSuchProcess,
-            UnixConstants.EPerm => SignalResult.PermissionDenied,
-            _ => SignalResult.Failed,
-        };
+        return LastSignalError();
     }
 
     public ProcessHandle? OpenProcess(int pid)
@@ -255,12 +252,7 @@ internal sealed unsafe class UnixPlatform : IPlatform
             return Kill(process.Pid, signal);
         if (LinuxNative.Syscall(LinuxNative.SysPidfdSendSignal, process.PidFd.Fd, signal, 0, 0) == 0)
             return SignalResult.Delivered;
-        return Marshal.GetLastPInvokeError() switch
-        {
-            UnixConstants.ESrch => SignalResult.NoSuchProcess,
-            UnixConstants.EPerm => SignalResult.PermissionDenied,
-            _ => SignalResult.Failed,
-        };
+        return LastSignalError();
     }
 
     public bool WaitForExit(ProcessHandle process, int timeoutMs)
