@@ -22,7 +22,7 @@ if (parsed.Errors.Count > 0)
     Console.Error.WriteLine("Run 'pidguard --help' (or 'pidguard COMMAND --help') for usage.");
     return ExitCodes.Usage;
 }
-if (parsed.CommandResult.Command == root && !args.Any(a => a is "--help" or "-h" or "-?" or "--version"))
+if (args.Length == 0)
 {
     Console.Error.WriteLine("pidguard: no command given. Run 'pidguard --help' for usage.");
     return ExitCodes.Usage;

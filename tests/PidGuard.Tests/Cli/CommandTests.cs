@@ -124,6 +124,18 @@ public class CommandTests : CliScenario
     }
 
     [SkippableFact]
+    public void Completion_suggests_commands_and_options()
+    {
+        string o = Run("""
+            P "[suggest]" "st" | tr '\n' ' '; echo
+            P "[suggest:5]" "stop " | tr '\n' ' '; echo
+            """);
+        Assert.Contains("start status stop", o, StringComparison.Ordinal);
+        Assert.Contains("--retry", o, StringComparison.Ordinal);
+        Assert.Contains("--timeout", o, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Status_json_and_unknown_state_and_pidfile_selection()
     {
         string o = Run("""
