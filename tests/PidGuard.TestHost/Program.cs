@@ -65,7 +65,7 @@ try
         {
             // handoff NAME DIR : acquire, start "hold NAME DIR --adopt" with the lock inherited, exit.
             var options = Options(Arg(2));
-            using var held = InstanceLock.Acquire(Arg(1), options);
+            using var held = await InstanceLock.AcquireAsync(Arg(1), TimeSpan.FromSeconds(20), options);
             Say($"ACQUIRED {held.ProcessId} {held.Ownership} T={Stopwatch.GetTimestamp()}");
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = false };
             psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
@@ -224,14 +224,16 @@ try
         }
         case "try-loop":
         {
-            // try-loop NAME DIR MS : try to win for MS milliseconds; print the monotonic interval of every win.
+            // try-loop NAME DIR MS [STOPFILE] : try to win for MS milliseconds (or until STOPFILE exists); print the monotonic interval of every win.
             var options = Options(Arg(2));
             options.OwnerWaitWindow = TimeSpan.Zero;
             var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * long.Parse(Arg(3), CultureInfo.InvariantCulture) / 1000;
             int wins = 0;
             Say("READY");
-            while (Stopwatch.GetTimestamp() < until)
+            string? stopFile = args.Length > 4 ? args[4] : null;
+            while (Stopwatch.GetTimestamp() < until && (stopFile is null || !File.Exists(stopFile)))
             {
+                Thread.Sleep(1); // flock is not fair: leave the parent a chance to take the lock
                 if (InstanceLock.TryAcquire(Arg(1), out var l, options))
                 {
                     long t0 = Stopwatch.GetTimestamp();

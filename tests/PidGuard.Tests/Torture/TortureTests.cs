@@ -129,7 +129,8 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
     public void A_racer_never_wins_while_a_handoff_is_in_progress()
     {
         int rounds = Math.Max(3, Rounds(20) / 4);
-        using var racer = HostProcess.Start("try-loop", "ho", _dir.Runtime, (rounds * 2500).ToString(CultureInfo.InvariantCulture));
+        string stopFile = Path.Join(_dir.Root, "stop-racer");
+        using var racer = HostProcess.Start("try-loop", "ho", _dir.Runtime, (rounds * 5000).ToString(CultureInfo.InvariantCulture), stopFile);
         racer.WaitFor("READY");
         var windows = new List<(long From, long To)>();
         var clock = Stopwatch.StartNew();
@@ -152,6 +153,7 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
             long to = long.Parse(parent.WaitFor("RELEASED", 30_000).Split("T=")[1], CultureInfo.InvariantCulture);
             windows.Add((from, to));
         }
+        File.WriteAllText(stopFile, "");
         string done = racer.WaitFor("DONE", 120_000);
         var wins = new List<(long, long)>();
         wins.AddRange(racer.Seen.Where(l => l.StartsWith("WIN", StringComparison.Ordinal))
