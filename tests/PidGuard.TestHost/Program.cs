@@ -275,3 +275,8 @@ catch (Exception e)
     Say($"ERROR {e.GetType().Name}: {e.Message}");
     return 1;
 }
+finally
+{
+    // Lets a test know it has every line without waiting for EOF (a handed-off child may hold the pipe).
+    Say("END");
+}

@@ -57,7 +57,7 @@ public class HostingTests : IDisposable
         Assert.Equal(DaemonState.Stale, Status().State);
         using var second = WorkerProcess.Start(_dir);
         WaitRunning(second);
-        Assert.Contains("Recovered stale pid file", second.Output, StringComparison.Ordinal);
+        second.WaitForOutput("Recovered stale pid file");
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public class HostingTests : IDisposable
         WaitRunning(w);
         File.Delete(_dir.Paths("worker").PidFile);
         w.WaitForOutput("pid file lost; stopping work");
-        Assert.Contains("was removed or replaced under the running daemon", w.Output, StringComparison.Ordinal);
+        w.WaitForOutput("was removed or replaced under the running daemon");
     }
 
     [Fact]

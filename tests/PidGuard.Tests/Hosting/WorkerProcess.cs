@@ -10,6 +10,8 @@ public sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
+    static WorkerProcess() => TestThreads.Ensure();
+
     private WorkerProcess(Process process)
     {
         _process = process;

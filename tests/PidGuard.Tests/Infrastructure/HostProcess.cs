@@ -11,6 +11,8 @@ public sealed class HostProcess : IDisposable
     private readonly BlockingCollection<string> _lines = new();
     private readonly List<string> _seen = [];
 
+    static HostProcess() => TestThreads.Ensure();
+
     private HostProcess(Process process)
     {
         _process = process;
@@ -53,9 +55,11 @@ public sealed class HostProcess : IDisposable
         using var h = Start(args);
         if (!h._process.WaitForExit(60_000))
             throw new TimeoutException($"TestHost {string.Join(' ', args)} did not finish");
-        // A descendant may still hold the stdout pipe (a handed-off daemon): wait for EOF only briefly.
-        SpinWait.SpinUntil(() => h._lines.IsAddingCompleted, 2000);
-        return (h._process.ExitCode, h._lines.ToArray());
+        // Every command ends with an END line; a descendant may still hold the pipe, so EOF is not awaited.
+        var lines = new List<string>();
+        while (h._lines.TryTake(out string? line, TimeSpan.FromSeconds(60)) && line != "END")
+            lines.Add(line);
+        return (h._process.ExitCode, lines.ToArray());
     }
 
     /// <summary>Waits for a line starting with <paramref name="prefix"/> and returns it.</summary>

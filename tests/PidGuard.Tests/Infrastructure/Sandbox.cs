@@ -11,6 +11,8 @@ public static class Sandbox
 {
     private static readonly Lazy<string?> s_unavailable = new(Probe);
 
+    static Sandbox() => TestThreads.Ensure();
+
     public static string Host => $"'{HostProcess.Dotnet}' '{HostProcess.HostDll}'";
 
     /// <summary>The pidguard tool as built next to the tests.</summary>
