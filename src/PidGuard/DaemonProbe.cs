@@ -76,13 +76,11 @@ public static class DaemonProbe
     /// </summary>
     private static int? OrphanedChild(OwnerInfo owner, IPlatform p)
     {
-        if (owner.Pid is not { } supervisor || owner.Record is not { ChildPid: { } child, ChildStartToken: { } token } record)
+        if (owner.Pid is not { } supervisor || owner.Record is not { ChildPid: { } child, ChildStartToken: not null } record)
             return null;
         if (record.Pid != supervisor || p.GetStartToken(supervisor) is not null)
             return null; // the supervisor is alive (or the files disagree): no fallback
-        if (record.BootId is { } boot && p.BootId is { } now && boot != now)
-            return null;
-        return child > 1 && p.GetStartToken(child) == token ? child : null;
+        return child > 1 && ProcessIdentity.MismatchOfDaemonOrChild(child, record, p) is null ? child : null;
     }
 
     private static DaemonStatus Legacy(DaemonPaths paths, IPlatform p)

@@ -39,7 +39,7 @@ public static class PidFile
     internal static PidFileContent Read(string path, IPlatform p)
     {
         var c = p.Constants;
-        var fd = p.TryOpen(path, c.ORdOnly | c.OCloExec | c.ONoFollow | NonBlock(p), 0, out int errno);
+        var fd = p.TryOpen(path, c.ORdOnly | c.OCloExec | c.ONoFollow | c.ONonBlock, 0, out int errno);
         if (fd is null)
         {
             if (errno == UnixConstants.ENoEnt)
@@ -108,6 +108,4 @@ public static class PidFile
 
     private static PidFileContent Invalid(string path, string problem) =>
         new(PidFileKind.Invalid, null, $"{(path == "pid file" ? path : $"pid file '{path}'")} {problem}");
-
-    private static int NonBlock(IPlatform p) => OperatingSystem.IsLinux() ? 0x800 : 0x4;
 }

@@ -38,12 +38,15 @@ public static class ProcessIdentity
     {
         if (record is { ChildPid: { } child, ChildStartToken: { } token } && child == pid && child != record.Pid)
         {
-            if (record.BootId is { } boot && p.BootId is { } now && boot != now)
+            if (WrittenBeforeReboot(record, p))
                 return "the state file was written before the last reboot";
             return p.GetStartToken(pid) == token ? null : $"PID {pid} is no longer the supervised child recorded in the state file";
         }
         return Mismatch(pid, record, p);
     }
+
+    private static bool WrittenBeforeReboot(DaemonStateRecord record, IPlatform p) =>
+        record.BootId is { } boot && p.BootId is { } now && !string.Equals(boot, now, StringComparison.Ordinal);
 
     /// <summary>Null when <paramref name="pid"/> is proven to be the process of <paramref name="record"/>; otherwise why not.</summary>
     internal static string? Mismatch(int pid, DaemonStateRecord? record, IPlatform p)
@@ -54,7 +57,7 @@ public static class ProcessIdentity
             return $"the state file names PID {record.Pid}, the pid file PID {pid}";
         if (string.IsNullOrEmpty(record.StartToken))
             return "the state file records no start-time token";
-        if (record.BootId is { } boot && p.BootId is { } now && !string.Equals(boot, now, StringComparison.Ordinal))
+        if (WrittenBeforeReboot(record, p))
             return "the state file was written before the last reboot";
         string? live = p.GetStartToken(pid);
         if (live is null)

@@ -16,7 +16,7 @@ public static class StateFile
     {
         problem = null;
         var c = p.Constants;
-        using var fd = p.TryOpen(path, c.ORdOnly | c.OCloExec | c.ONoFollow | (OperatingSystem.IsLinux() ? 0x800 : 0x4), 0, out int errno);
+        using var fd = p.TryOpen(path, c.ORdOnly | c.OCloExec | c.ONoFollow | c.ONonBlock, 0, out int errno);
         if (fd is null)
         {
             if (errno != UnixConstants.ENoEnt)

@@ -15,6 +15,7 @@ internal sealed class UnixConstants
     public required int ONoFollow { get; init; }
     public required int OCloExec { get; init; }
     public required int ODirectory { get; init; }
+    public required int ONonBlock { get; init; }
 
     public required int EAgain { get; init; }
     public required int ELoop { get; init; }
@@ -58,6 +59,7 @@ internal sealed class UnixConstants
             ONoFollow = x86 ? 0x20000 : 0x8000,
             OCloExec = 0x80000,
             ODirectory = x86 ? 0x10000 : 0x4000,
+            ONonBlock = 0x800,
             EAgain = 11,
             ELoop = 40,
             ENoSys = 38,
@@ -76,6 +78,7 @@ internal sealed class UnixConstants
         ONoFollow = 0x100,
         OCloExec = 0x1000000,
         ODirectory = 0x100000,
+        ONonBlock = 0x4,
         EAgain = 35,
         ELoop = 62,
         ENoSys = 78,
