@@ -58,14 +58,7 @@ public static class PidFile
                 if (st.Size > MaxLength)
                     return new(PidFileKind.Invalid, null, $"pid file '{path}' is {st.Size} bytes long; a pid file holds at most {MaxLength}");
                 Span<byte> buf = stackalloc byte[MaxLength + 1];
-                int total = 0;
-                while (total < buf.Length)
-                {
-                    int n = p.Read(fd, buf[total..], path);
-                    if (n == 0)
-                        break;
-                    total += n;
-                }
+                int total = p.Read(fd, buf, path);
                 return Parse(buf[..total], path);
             }
             catch (UnixIOException e)

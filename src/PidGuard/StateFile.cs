@@ -32,14 +32,7 @@ public static class StateFile
                 return null;
             }
             byte[] buf = new byte[st.Size + 1];
-            int total = 0;
-            while (total < buf.Length)
-            {
-                int n = p.Read(fd, buf.AsSpan(total), path);
-                if (n == 0)
-                    break;
-                total += n;
-            }
+            int total = p.Read(fd, buf, path);
             return Parse(buf.AsSpan(0, total), path, out problem);
         }
         catch (UnixIOException e)

@@ -29,6 +29,7 @@ internal interface IPlatform
 
     void SetInheritable(SafeFd fd, bool inheritable, string path);
 
+    /// <summary>Reads until <paramref name="buffer"/> is full or end of file; returns the bytes read.</summary>
     int Read(SafeFd fd, Span<byte> buffer, string path);
 
     void WriteAll(SafeFd fd, ReadOnlySpan<byte> data, string path);

@@ -124,15 +124,22 @@ internal sealed unsafe class UnixPlatform : IPlatform
     {
         fixed (byte* p = buffer)
         {
-            while (true)
+            int total = 0;
+            while (total < buffer.Length)
             {
-                nint n = UnixNative.Read(fd.Fd, p, buffer.Length);
-                if (n >= 0)
-                    return (int)n;
+                nint n = UnixNative.Read(fd.Fd, p + total, buffer.Length - total);
+                if (n == 0)
+                    break;
+                if (n > 0)
+                {
+                    total += (int)n;
+                    continue;
+                }
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno != UnixConstants.EIntr)
                     throw new UnixIOException(errno, "read", path);
             }
+            return total;
         }
     }
 
