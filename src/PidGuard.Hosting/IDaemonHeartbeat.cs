@@ -25,6 +25,9 @@ public interface IPidGuardDaemon : IDaemonHeartbeat
     /// <summary>Fires if the pid file is removed or replaced under the daemon (checked with every heartbeat).</summary>
     CancellationToken PidFileLost { get; }
 
-    /// <summary>Raised on SIGHUP, after the configuration was reloaded.</summary>
+    /// <summary>
+    /// Raised on SIGHUP, after the configuration was reloaded. A SIGHUP that arrives while the
+    /// host is still starting is raised once all hosted services have started.
+    /// </summary>
     event EventHandler? Reloading;
 }

@@ -25,6 +25,8 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     private PosixSignalRegistration? _hangup;
     private Task? _heartbeatLoop;
     private bool _readySent;
+    private int _started;        // 1 once every hosted service has started
+    private int _pendingReload;  // a SIGHUP arrived before that: raise Reloading when started
     private string? _status;
 
     public PidGuardDaemonService(IOptions<PidGuardHostOptions> options, ILogger<PidGuardDaemonService> logger,
@@ -96,6 +98,9 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
 
     public Task StartedAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _started, 1);
+        if (Interlocked.Exchange(ref _pendingReload, 0) == 1)
+            Reloading?.Invoke(this, EventArgs.Empty); // subscribers registered in StartAsync see an early HUP too
         // Microsoft.Extensions.Hosting.Systemd's lifetime sends READY=1 itself: never send it twice.
         bool systemdSends = _lifetime?.GetType().FullName == "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime";
         if (_options.NotifyReadiness && !systemdSends && !_readySent)
@@ -175,6 +180,13 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         LogReload(_logger, Name);
         if (_options.ReloadConfigurationOnHangup && _configuration is IConfigurationRoot root)
             root.Reload();
+        if (Volatile.Read(ref _started) == 0)
+        {
+            Volatile.Write(ref _pendingReload, 1);
+            // Started may have completed in between; then nobody else will raise it.
+            if (Volatile.Read(ref _started) == 0 || Interlocked.Exchange(ref _pendingReload, 0) == 0)
+                return;
+        }
         Reloading?.Invoke(this, EventArgs.Empty);
     }
 
