@@ -169,12 +169,12 @@ public class InstanceLockTests : IDisposable
         using var fd = LockFile.TryLockExclusive(p, paths.LockFile)!;
         var writer = Task.Run(async () =>
         {
-            await Task.Delay(30);
+            await Task.Delay(30, TestContext.Current.CancellationToken);
             // Write exactly what a holder writes: state, then pid.
             var record = new DaemonStateRecord { Name = "late", Pid = Environment.ProcessId, StartToken = ProcessIdentity.GetStartToken(Environment.ProcessId), BootId = ProcessIdentity.BootId };
             File.WriteAllBytes(paths.StateFile, StateFile.Serialize(record));
             File.WriteAllText(paths.PidFile, $"{Environment.ProcessId}\n");
-        });
+        }, TestContext.Current.CancellationToken);
         var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("late", _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromSeconds(2))));
         Assert.Equal(Environment.ProcessId, e.OwnerPid);
         await writer;
@@ -198,15 +198,15 @@ public class InstanceLockTests : IDisposable
     public async Task AcquireAsync_waits_for_the_holder_and_honours_timeout_and_cancellation()
     {
         var first = InstanceLock.Acquire("wait", _dir.Options());
-        var e = await Assert.ThrowsAsync<AlreadyRunningException>(() => InstanceLock.AcquireAsync("wait", TimeSpan.FromMilliseconds(150), _dir.Options()));
+        var e = await Assert.ThrowsAsync<AlreadyRunningException>(() => InstanceLock.AcquireAsync("wait", TimeSpan.FromMilliseconds(150), _dir.Options(), TestContext.Current.CancellationToken));
         Assert.Equal(Environment.ProcessId, e.OwnerPid);
         using (var cts = new CancellationTokenSource(100))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => InstanceLock.AcquireAsync("wait", Timeout.InfiniteTimeSpan, _dir.Options(), cts.Token));
-        _ = Task.Delay(200).ContinueWith(_ => first.Dispose(), TaskScheduler.Default);
+        _ = Task.Delay(200, TestContext.Current.CancellationToken).ContinueWith(_ => first.Dispose(), TaskScheduler.Default);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var second = await InstanceLock.AcquireAsync("wait", TimeSpan.FromSeconds(10), _dir.Options());
+        await using var second = await InstanceLock.AcquireAsync("wait", TimeSpan.FromSeconds(10), _dir.Options(), TestContext.Current.CancellationToken);
         Assert.InRange(clock.ElapsedMilliseconds, 150, 5000);
-        Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(second.PidFilePath));
+        Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(second.PidFilePath, TestContext.Current.CancellationToken));
     }
 
     [Fact]

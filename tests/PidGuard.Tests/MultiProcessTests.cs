@@ -135,7 +135,7 @@ public class MultiProcessTests : IDisposable
     [Fact]
     public async Task Status_probes_in_a_tight_loop_never_make_a_concurrent_start_fail()
     {
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         long probes = 0;
         var prober = Task.Run(() =>
         {
@@ -144,7 +144,7 @@ public class MultiProcessTests : IDisposable
                 DaemonProbe.GetStatus("probe", _dir.Options());
                 Interlocked.Increment(ref probes);
             }
-        });
+        }, stop.Token);
         try
         {
             var (_, lines) = HostProcess.Run("cycle", "probe", _dir.Runtime, "500");
@@ -153,7 +153,7 @@ public class MultiProcessTests : IDisposable
         finally
         {
             stop.Cancel();
-            await prober.WaitAsync(TimeSpan.FromSeconds(10));
+            await prober.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         }
         Assert.True(probes > 100, $"only {probes} probes ran");
     }

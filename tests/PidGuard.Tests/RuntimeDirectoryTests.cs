@@ -92,10 +92,10 @@ public class RuntimeDirectoryTests : IDisposable
         Assert.False(Directory.Exists(Path.Join(_dir.Root, "missing")));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Ensure_refuses_a_directory_owned_by_another_user()
     {
-        Skip.IfNot(Platforms.Current.EffectiveUserId == 0, "needs root to chown a directory to another user");
+        Assert.SkipUnless(Platforms.Current.EffectiveUserId == 0, "needs root to chown a directory to another user");
         Directory.CreateDirectory(_dir.Runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using (var chown = System.Diagnostics.Process.Start("chown", ["65534", _dir.Runtime]))
             chown.WaitForExit();

@@ -128,7 +128,7 @@ public class BadPidFileTests : IDisposable
         output.Split('\n').Where(l => l.StartsWith("CASE ", StringComparison.Ordinal))
             .ToDictionary(l => l.Split(' ')[1], l => l);
 
-    [SkippableFact]
+    [Fact]
     public void With_the_lock_free_garbage_is_Stale_and_cleaned_while_links_and_directories_are_Unknown_and_kept()
     {
         var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + $"""
@@ -147,7 +147,7 @@ public class BadPidFileTests : IDisposable
         Assert.Contains("status=Unknown lsb=4 pid=- verified=False may=False stop=Failed signal=- after=dir", rows["directory"], StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void With_the_lock_held_every_bad_pid_file_is_Running_unverified_and_nothing_is_signalled()
     {
         var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + $"""

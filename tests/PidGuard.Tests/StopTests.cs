@@ -23,7 +23,7 @@ public partial class StopTests : IDisposable
     private static string Outcome(string output) =>
         output.Split('\n').SingleOrDefault(l => l.StartsWith("OUTCOME", StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException("no OUTCOME in:\n" + output);
 
-    [SkippableFact]
+    [Fact]
     public void Daemon_that_exits_on_TERM_is_Terminated_and_its_files_are_gone()
     {
         string output = Run("""
@@ -45,7 +45,7 @@ public partial class StopTests : IDisposable
         Assert.Contains("d.lock", output, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Daemon_that_ignores_TERM_is_Killed_after_the_schedule_and_its_files_are_cleaned()
     {
         string output = Run("""
@@ -68,7 +68,7 @@ public partial class StopTests : IDisposable
         Assert.DoesNotContain("d.json", output, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Repeating_schedule_keeps_signalling_until_the_daemon_goes()
     {
         // TERM is ignored; the repeated part sends KILL on its second pass at the latest.
@@ -80,7 +80,7 @@ public partial class StopTests : IDisposable
         Assert.StartsWith("OUTCOME Killed", Outcome(output), StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Stale_pid_file_after_SIGKILL_is_cleaned_without_any_signal()
     {
         string output = Run("""
@@ -106,7 +106,7 @@ public partial class StopTests : IDisposable
         Assert.DoesNotContain("d.pid", output, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Reused_pid_after_a_crash_is_never_signalled()
     {
         // The daemon died (lock free); its PID now belongs to B. The files are rewritten to name B, as if
@@ -131,7 +131,7 @@ public partial class StopTests : IDisposable
         Assert.Contains("ALIVE B", output, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Pid_file_naming_an_unrelated_live_process_while_the_lock_is_held_is_never_signalled()
     {
         string output = Run("""
@@ -166,7 +166,7 @@ public partial class StopTests : IDisposable
         Assert.DoesNotContain("GOT TERM", output, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Legacy_pid_file_without_a_lock_file_is_never_signalled()
     {
         string output = Run("""
@@ -192,7 +192,7 @@ public partial class StopTests : IDisposable
         Assert.Contains("d.pid", output, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Stopping_our_own_process_is_refused()
     {
         string output = Run("""
@@ -203,7 +203,7 @@ public partial class StopTests : IDisposable
         Assert.Contains("this process", outcome, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Stop_of_a_name_that_never_ran_is_NotRunning()
     {
         string output = Run("""

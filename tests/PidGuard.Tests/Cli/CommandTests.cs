@@ -4,7 +4,7 @@ namespace PidGuard.Tests.Cli;
 
 public class CommandTests : CliScenario
 {
-    [SkippableFact]
+    [Fact]
     public void Run_passes_the_exit_code_through_and_cleans_up()
     {
         string o = Run("""
@@ -16,7 +16,7 @@ public class CommandTests : CliScenario
         Assert.DoesNotContain("job.pid\n", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Run_forwards_TERM_and_exits_128_plus_signal()
     {
         string o = Run("""
@@ -29,7 +29,7 @@ public class CommandTests : CliScenario
         Assert.Equal("143", Value(o, "CODE"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Run_conflict_exits_75_or_the_chosen_code_and_wait_gets_the_lock_later()
     {
         string o = Run("""
@@ -45,7 +45,7 @@ public class CommandTests : CliScenario
         Assert.Contains("got-it", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Signal_reaches_the_program_and_refuses_bad_input()
     {
         string o = Run("""
@@ -63,7 +63,7 @@ public class CommandTests : CliScenario
         Assert.Equal("3", Value(o, "ABSENT"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Logs_prints_the_tail()
     {
         string o = Run("""
@@ -79,7 +79,7 @@ public class CommandTests : CliScenario
         Assert.Equal("1", Value(o, "NONE"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void List_shows_every_daemon_as_a_table_and_as_json()
     {
         string o = Run("""
@@ -102,7 +102,7 @@ public class CommandTests : CliScenario
         Assert.Equal(3, list[2].GetProperty("lsb").GetInt32());
     }
 
-    [SkippableFact]
+    [Fact]
     public void Usage_errors_exit_2_with_one_clear_line()
     {
         string o = Run("""
@@ -123,7 +123,7 @@ public class CommandTests : CliScenario
         Assert.Contains("ERR e1: pidguard: Unrecognized command or argument 'frobnicate'", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Completion_suggests_commands_and_options()
     {
         string o = Run("""
@@ -135,7 +135,7 @@ public class CommandTests : CliScenario
         Assert.Contains("--timeout", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Status_json_and_unknown_state_and_pidfile_selection()
     {
         string o = Run("""
@@ -156,10 +156,10 @@ public class CommandTests : CliScenario
         Assert.Equal("sleep", json.GetProperty("commandLine")[0].GetString());
     }
 
-    [SkippableFact]
+    [Fact]
     public void Start_stop_daemon_and_pkill_work_on_our_pid_file()
     {
-        Skip.IfNot(File.Exists("/sbin/start-stop-daemon") || File.Exists("/usr/sbin/start-stop-daemon"), "start-stop-daemon is not installed");
+        Assert.SkipUnless(File.Exists("/sbin/start-stop-daemon") || File.Exists("/usr/sbin/start-stop-daemon"), "start-stop-daemon is not installed");
         string o = Run("""
             P start ssd -- sleep 300
             start-stop-daemon --status --pidfile "$DIR/ssd.pid"; echo "SSD_STATUS=$?"

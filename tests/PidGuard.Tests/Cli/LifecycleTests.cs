@@ -2,7 +2,7 @@ namespace PidGuard.Tests.Cli;
 
 public class LifecycleTests : CliScenario
 {
-    [SkippableFact]
+    [Fact]
     public void Start_status_stop_of_sleep()
     {
         string o = Run("""
@@ -29,7 +29,7 @@ public class LifecycleTests : CliScenario
         Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Second_start_reports_the_owner_and_exits_75()
     {
         string o = Run("""
@@ -43,7 +43,7 @@ public class LifecycleTests : CliScenario
         Assert.Contains($"Daemon already running (PID: {Value(o, "OWNER")})", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Daemon_that_traps_TERM_is_stopped_and_its_handler_ran()
     {
         string o = Run("""
@@ -56,7 +56,7 @@ public class LifecycleTests : CliScenario
         Assert.Contains("got-term", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Daemon_that_ignores_TERM_is_killed_with_its_whole_process_group()
     {
         // The program ignores TERM and has a grandchild that inherited the lock descriptor.
@@ -72,7 +72,7 @@ public class LifecycleTests : CliScenario
         Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Crash_shows_status_1_with_the_exit_code_and_start_again_works()
     {
         string o = Run("""
@@ -91,7 +91,7 @@ public class LifecycleTests : CliScenario
         Assert.Equal("0", Value(o, "STATUS2"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Restart_on_failure_restarts_with_backoff_and_counts()
     {
         string o = Run("""
@@ -110,7 +110,7 @@ public class LifecycleTests : CliScenario
         Assert.Contains("restarting in 200 ms", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Restart_uses_the_recorded_command_line()
     {
         string o = Run("""
@@ -130,7 +130,7 @@ public class LifecycleTests : CliScenario
         Assert.Equal("1", Value(o, "NEVER"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Wait_ready_returns_after_READY_and_fails_when_the_program_dies_or_never_reports()
     {
         string o = Run("""
@@ -152,7 +152,7 @@ public class LifecycleTests : CliScenario
         Assert.Contains("did not report READY=1", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Supervisor_killed_with_SIGKILL_leaves_a_child_that_is_still_found_guarded_and_stoppable()
     {
         string o = Run("""
@@ -174,7 +174,7 @@ public class LifecycleTests : CliScenario
         Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Concurrent_starts_of_one_name_start_exactly_one()
     {
         string o = Run("""

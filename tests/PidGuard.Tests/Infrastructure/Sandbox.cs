@@ -19,7 +19,7 @@ public static class Sandbox
     public static string Tool => $"'{HostProcess.Dotnet}' '{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}'";
 
     /// <summary>Skips the test (with the reason) where PID namespaces cannot be made.</summary>
-    public static void Require() => Skip.If(s_unavailable.Value is not null, s_unavailable.Value);
+    public static void Require() => Assert.SkipWhen(s_unavailable.Value is not null, s_unavailable.Value ?? "");
 
     public static (int ExitCode, string Output) Run(string script, int timeoutMs = 120_000)
     {

@@ -12,13 +12,13 @@ public class BadEnvironmentTests : IDisposable
 
     private string Run(string body)
     {
-        Skip.IfNot(Platforms.Current.EffectiveUserId == 0, "mounting a tmpfs needs root");
+        Assert.SkipUnless(Platforms.Current.EffectiveUserId == 0, "mounting a tmpfs needs root");
         var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + body);
         Assert.True(code == 0, output);
         return output;
     }
 
-    [SkippableFact]
+    [Fact]
     public void Read_only_directory_gives_a_clear_error_and_loses_no_file()
     {
         string o = Run("""
@@ -35,7 +35,7 @@ public class BadEnvironmentTests : IDisposable
         Assert.Matches(@"ERROR PidGuardException: Lock file '.*/ro/run/fresh.lock' cannot be opened: .*Read-only file system", o);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Full_disk_gives_a_clear_error_and_keeps_the_old_pid_file_whole()
     {
         string o = Run("""

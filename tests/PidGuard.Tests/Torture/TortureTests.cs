@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using PidGuard.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace PidGuard.Tests.Torture;
 
@@ -43,9 +42,9 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
             Thread.SpinWait(random.Next(0, 20_000)); // sub-millisecond jitter: land in every phase
             victim.Kill();
             victim.Dispose();
-            await using (var l = await InstanceLock.AcquireAsync("t", TimeSpan.FromSeconds(10), _dir.Options()))
+            await using (var l = await InstanceLock.AcquireAsync("t", TimeSpan.FromSeconds(10), _dir.Options(), TestContext.Current.CancellationToken))
             {
-                Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(l.PidFilePath));
+                Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(l.PidFilePath, TestContext.Current.CancellationToken));
                 acquired++;
             }
             if (steady.HasExited)
@@ -107,7 +106,7 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
     public async Task Probes_in_a_tight_loop_never_cause_a_spurious_already_running()
     {
         int cycles = Rounds(20) * 25;
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         long probes = 0;
         var prober = Task.Run(() =>
         {
@@ -116,7 +115,7 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
                 DaemonProbe.GetStatus("probe", _dir.Options());
                 Interlocked.Increment(ref probes);
             }
-        });
+        }, stop.Token);
         var clock = Stopwatch.StartNew();
         var (_, lines) = HostProcess.Run("cycle", "probe", _dir.Runtime, cycles.ToString(CultureInfo.InvariantCulture));
         await stop.CancelAsync();
