@@ -272,7 +272,7 @@ public class InstanceLockTests : IDisposable
     internal static int DeadPid()
     {
         using var p = System.Diagnostics.Process.Start("true")!;
-        p.WaitForExit();
+        Assert.True(p.WaitForExit(30_000), "'true' did not exit");
         return p.Id;
     }
 }

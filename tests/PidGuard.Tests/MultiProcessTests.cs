@@ -160,9 +160,7 @@ public class MultiProcessTests : IDisposable
 
     private static long Inode(string path)
     {
-        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
-        string s = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return long.Parse(s.Trim(), CultureInfo.InvariantCulture);
+        var stat = BoundedProcess.Run(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]), TimeSpan.FromSeconds(30), "stat");
+        return long.Parse(stat.Stdout.Trim(), CultureInfo.InvariantCulture);
     }
 }

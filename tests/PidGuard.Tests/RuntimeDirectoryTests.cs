@@ -97,8 +97,8 @@ public class RuntimeDirectoryTests : IDisposable
     {
         Assert.SkipUnless(Platforms.Current.EffectiveUserId == 0, "needs root to chown a directory to another user");
         Directory.CreateDirectory(_dir.Runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        using (var chown = System.Diagnostics.Process.Start("chown", ["65534", _dir.Runtime]))
-            chown.WaitForExit();
+        var chown = BoundedProcess.Run(new System.Diagnostics.ProcessStartInfo("chown", ["65534", _dir.Runtime]), TimeSpan.FromSeconds(30), "chown");
+        Assert.True(chown.ExitCode == 0, chown.Stderr);
         var e = Assert.Throws<PidGuardException>(() => RuntimeDirectory.Ensure(_dir.Runtime));
         Assert.Contains("owned by uid 65534", e.Message, StringComparison.Ordinal);
     }

@@ -9,14 +9,16 @@ public sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     static WorkerProcess() => TestThreads.Ensure();
 
     private WorkerProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => Receive(e.Data, _stdoutClosed);
+        process.ErrorDataReceived += (_, e) => Receive(e.Data, _stderrClosed);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -41,12 +43,18 @@ public sealed class WorkerProcess : IDisposable
         return new WorkerProcess(Process.Start(psi)!);
     }
 
-    /// <summary>Waits for the exit, then for the output to be drained (the worker has no descendants holding the pipes).</summary>
+    /// <summary>
+    /// Waits for the exit, then for the output to be drained, both within <paramref name="ms"/>. The worker
+    /// starts no descendants, so its pipes close when it exits; a bug that broke that fails here, not by hanging.
+    /// </summary>
     public bool WaitForExit(int ms)
     {
+        var clock = Stopwatch.StartNew();
         if (!_process.WaitForExit(ms))
             return false;
-        _process.WaitForExit();
+        var left = TimeSpan.FromMilliseconds(ms) - clock.Elapsed;
+        if (!Task.WaitAll([_stdoutClosed.Task, _stderrClosed.Task], left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            throw new TimeoutException($"worker {Pid} exited but its output stayed open for {ms} ms:\n{Output}");
         return true;
     }
 
@@ -86,5 +94,13 @@ public sealed class WorkerProcess : IDisposable
         {
         }
         _process.Dispose();
+    }
+
+    private void Receive(string? line, TaskCompletionSource closed)
+    {
+        if (line is null)
+            closed.TrySetResult();
+        else
+            _output.Enqueue(line);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Xunit.Sdk;
 
 namespace PidGuard.Tests.Infrastructure;
 
@@ -10,6 +11,9 @@ public sealed class HostProcess : IDisposable
     private readonly Process _process;
     private readonly BlockingCollection<string> _lines = new();
     private readonly List<string> _seen = [];
+
+    /// <summary>How long <see cref="Run"/> gives a command, from start to its END line.</summary>
+    public static readonly TimeSpan RunBound = TimeSpan.FromSeconds(60);
 
     static HostProcess() => TestThreads.Ensure();
 
@@ -50,15 +54,29 @@ public sealed class HostProcess : IDisposable
     }
 
     /// <summary>Runs the host to completion and returns its stdout lines and exit code.</summary>
+    /// <exception cref="ProcessTimeoutException">No END line within <see cref="RunBound"/>; the host is killed.</exception>
     public static (int ExitCode, string[] Lines) Run(params string[] args)
     {
         using var h = Start(args);
-        if (!h._process.WaitForExit(60_000))
-            throw new TimeoutException($"TestHost {string.Join(' ', args)} did not finish");
-        // Every command ends with an END line; a descendant may still hold the pipe, so EOF is not awaited.
+        var clock = Stopwatch.StartNew();
         var lines = new List<string>();
-        while (h._lines.TryTake(out string? line, TimeSpan.FromSeconds(60)) && line != "END")
+        // Every command ends with an END line; a descendant may still hold the pipe, so EOF is not awaited.
+        while (true)
+        {
+            var remaining = RunBound - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero || !h._lines.TryTake(out string? line, remaining))
+            {
+                if (h._lines.IsCompleted)
+                    throw new XunitException($"TestHost {string.Join(' ', args)} closed its output without an END line:\n{string.Join('\n', lines)}");
+                throw new ProcessTimeoutException($"TestHost {string.Join(' ', args)} (no END line)", RunBound, string.Join('\n', lines));
+            }
+            if (line == "END")
+                break;
             lines.Add(line);
+        }
+        var left = RunBound - clock.Elapsed;
+        if (!h._process.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            throw new ProcessTimeoutException($"TestHost {string.Join(' ', args)} (printed END but did not exit)", RunBound, string.Join('\n', lines));
         return (h._process.ExitCode, lines.ToArray());
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 
 namespace PidGuard.Tests.Infrastructure;
@@ -5,13 +6,14 @@ namespace PidGuard.Tests.Infrastructure;
 /// <summary>
 /// Runs a bash script as PID 1 of a new PID namespace (<c>unshare -pf --mount-proc</c>): every
 /// process the script starts lives in it, and no signal sent from inside can reach a process
-/// outside. When PID 1 exits the kernel kills whatever is left.
+/// outside. When PID 1 exits the kernel kills whatever is left, so killing it on a timeout
+/// (<c>--kill-child</c> does so when unshare is killed) leaves nothing behind.
 /// </summary>
 public static class Sandbox
 {
-    private static readonly Lazy<string?> s_unavailable = new(Probe);
+    public static readonly TimeSpan DefaultBound = TimeSpan.FromSeconds(120);
 
-    static Sandbox() => TestThreads.Ensure();
+    private static readonly Lazy<string?> s_unavailable = new(Probe);
 
     public static string Host => $"'{HostProcess.Dotnet}' '{HostProcess.HostDll}'";
 
@@ -21,30 +23,27 @@ public static class Sandbox
     /// <summary>Skips the test (with the reason) where PID namespaces cannot be made.</summary>
     public static void Require() => Assert.SkipWhen(s_unavailable.Value is not null, s_unavailable.Value ?? "");
 
-    public static (int ExitCode, string Output) Run(string script, int timeoutMs = 120_000)
+    /// <exception cref="ProcessTimeoutException">The script overran <paramref name="bound"/> (default 120 s); the namespace was killed.</exception>
+    public static (int ExitCode, string Output) Run(string script, TimeSpan? bound = null)
     {
         Require();
-        var psi = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in Arguments())
-            psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add("bash");
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("H() { " + Host + " \"$@\"; }\nHB() { exec " + Host + " \"$@\"; }\nP() { " + Tool + " \"$@\"; }\n" + script);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(timeoutMs))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("sandboxed script timed out:\n" + output);
-        }
-        return (p.ExitCode, output + stderr.Result);
+        var psi = Unshare("bash", "-c", "H() { " + Host + " \"$@\"; }\nHB() { exec " + Host + " \"$@\"; }\nP() { " + Tool + " \"$@\"; }\n" + script);
+        var r = BoundedProcess.Run(psi, bound ?? DefaultBound, "sandboxed script");
+        return (r.ExitCode, r.Stdout + r.Stderr);
     }
 
-    private static string[] Arguments() =>
-        Environment.UserName == "root" || geteuid() == 0
-            ? ["-pf", "--mount-proc"]
-            : ["-rpf", "--mount-proc"];
+    private static ProcessStartInfo Unshare(params string[] command)
+    {
+        var psi = new ProcessStartInfo("unshare");
+        // --kill-child: if unshare dies (we kill it on a timeout), the kernel kills PID 1 and with it the namespace.
+        foreach (string a in IsRoot() ? ["-pf", "--mount-proc", "--kill-child"] : (string[])["-rpf", "--mount-proc", "--kill-child"])
+            psi.ArgumentList.Add(a);
+        foreach (string a in command)
+            psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    private static bool IsRoot() => Environment.UserName == "root" || geteuid() == 0;
 
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern uint geteuid();
@@ -53,21 +52,16 @@ public static class Sandbox
     {
         try
         {
-            var psi = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in Arguments())
-                psi.ArgumentList.Add(a);
-            psi.ArgumentList.Add("sh");
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add("echo $$");
-            using var p = Process.Start(psi)!;
-            string output = p.StandardOutput.ReadToEnd().Trim();
-            string err = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return output == "1" ? null : $"cannot create a PID namespace with unshare: {err.Trim()}";
+            var r = BoundedProcess.Run(Unshare("sh", "-c", "echo $$"), TimeSpan.FromSeconds(30), "unshare probe");
+            return r.Stdout.Trim() == "1" ? null : $"cannot create a PID namespace with unshare: {r.Stderr.Trim()}";
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (Win32Exception e)
         {
             return $"unshare is not available: {e.Message}";
+        }
+        catch (ProcessTimeoutException e)
+        {
+            return $"unshare hung: {e.Message}";
         }
     }
 }
