@@ -95,7 +95,7 @@ public class RuntimeDirectoryTests : IDisposable
     [Fact]
     public void Ensure_refuses_a_directory_owned_by_another_user()
     {
-        Assert.SkipUnless(Platforms.Current.EffectiveUserId == 0, "needs root to chown a directory to another user");
+        Prerequisite.RequireRoot("chown a directory to another user");
         Directory.CreateDirectory(_dir.Runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var chown = BoundedProcess.Run(new System.Diagnostics.ProcessStartInfo("chown", ["65534", _dir.Runtime]), TimeSpan.FromSeconds(30), "chown");
         Assert.True(chown.ExitCode == 0, chown.Stderr);

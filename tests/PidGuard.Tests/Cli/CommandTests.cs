@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PidGuard.Tests.Infrastructure;
 
 namespace PidGuard.Tests.Cli;
 
@@ -159,7 +160,8 @@ public class CommandTests : CliScenario
     [Fact]
     public void Start_stop_daemon_and_pkill_work_on_our_pid_file()
     {
-        Assert.SkipUnless(File.Exists("/sbin/start-stop-daemon") || File.Exists("/usr/sbin/start-stop-daemon"), "start-stop-daemon is not installed");
+        Prerequisite.RequireCommand("start-stop-daemon");
+        Prerequisite.RequireCommand("pkill");
         string o = Run("""
             P start ssd -- sleep 300
             start-stop-daemon --status --pidfile "$DIR/ssd.pid"; echo "SSD_STATUS=$?"

@@ -1,3 +1,5 @@
+using PidGuard.Tests.Infrastructure;
+
 namespace PidGuard.Tests.Cli;
 
 public class LifecycleTests : CliScenario
@@ -5,6 +7,7 @@ public class LifecycleTests : CliScenario
     [Fact]
     public void Start_status_stop_of_sleep()
     {
+        Prerequisite.RequireCommand("pgrep"); // without it "|| echo NO_SLEEP" would pass
         string o = Run("""
             P start web -- sleep 300; echo "START=$?"
             P status web; echo "STATUS=$?"
@@ -59,6 +62,7 @@ public class LifecycleTests : CliScenario
     [Fact]
     public void Daemon_that_ignores_TERM_is_killed_with_its_whole_process_group()
     {
+        Prerequisite.RequireCommand("pgrep"); // without it "|| echo NO_SLEEP" would pass
         // The program ignores TERM and has a grandchild that inherited the lock descriptor.
         string o = Run("""
             P start stubborn -- sh -c 'trap "" TERM; sleep 300 & wait'
@@ -155,6 +159,7 @@ public class LifecycleTests : CliScenario
     [Fact]
     public void Supervisor_killed_with_SIGKILL_leaves_a_child_that_is_still_found_guarded_and_stoppable()
     {
+        Prerequisite.RequireCommand("pgrep"); // without it "|| echo NO_SLEEP" would pass
         string o = Run("""
             P start orphan -- sleep 300
             SUP=$(cat "$DIR/orphan.pid")

@@ -20,8 +20,8 @@ public static class Sandbox
     /// <summary>The pidguard tool as built next to the tests.</summary>
     public static string Tool => $"'{HostProcess.Dotnet}' '{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}'";
 
-    /// <summary>Skips the test (with the reason) where PID namespaces cannot be made.</summary>
-    public static void Require() => Assert.SkipWhen(s_unavailable.Value is not null, s_unavailable.Value ?? "");
+    /// <summary>Where PID namespaces cannot be made: skips the test with the reason, or fails it in CI.</summary>
+    public static void Require() => Prerequisite.Require(s_unavailable.Value is null, s_unavailable.Value ?? "");
 
     /// <exception cref="ProcessTimeoutException">The script overran <paramref name="bound"/> (default 120 s); the namespace was killed.</exception>
     public static (int ExitCode, string Output) Run(string script, TimeSpan? bound = null)

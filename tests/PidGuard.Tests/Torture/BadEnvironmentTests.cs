@@ -1,4 +1,3 @@
-using PidGuard.Platform;
 using PidGuard.Tests.Infrastructure;
 
 namespace PidGuard.Tests.Torture;
@@ -12,7 +11,7 @@ public class BadEnvironmentTests : IDisposable
 
     private string Run(string body)
     {
-        Assert.SkipUnless(Platforms.Current.EffectiveUserId == 0, "mounting a tmpfs needs root");
+        Prerequisite.RequireRoot("mounting a tmpfs");
         var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + body);
         Assert.True(code == 0, output);
         return output;
