@@ -77,13 +77,22 @@ internal static class LogFiles
         to.Flush();
     }
 
-    public static string Tail(string path, int lines)
+    public static string Tail(string path, int lines) => TailSince(path, 0, lines);
+
+    /// <summary>The last <paramref name="lines"/> lines written after byte <paramref name="since"/> (this start's lines only).</summary>
+    public static string TailSince(string path, long since, int lines)
     {
         try
         {
             using var memory = new MemoryStream();
             WriteTail(path, lines, memory);
-            return Encoding.UTF8.GetString(memory.ToArray());
+            string tail = Encoding.UTF8.GetString(memory.ToArray());
+            long length = new FileInfo(path).Length;
+            long fresh = length - since;
+            if (fresh <= 0)
+                return "";
+            byte[] bytes = Encoding.UTF8.GetBytes(tail);
+            return bytes.Length <= fresh ? tail : Encoding.UTF8.GetString(bytes, (int)(bytes.Length - fresh), (int)fresh);
         }
         catch (IOException)
         {

@@ -25,10 +25,17 @@ internal static class RestartPolicies
         _ => "no",
     };
 
+    /// <summary>
+    /// A clean end, as systemd counts it: exit code 0, or death by HUP, INT, TERM or PIPE — the signals
+    /// someone sends to stop a program (`kill $(cat NAME.pid)`, start-stop-daemon, pkill -F).
+    /// </summary>
+    public static bool IsClean(ExitRecord exit) =>
+        exit.Signal is { } s ? s is 1 or 2 or 13 or 15 : exit.Code == 0;
+
     public static bool ShouldRestart(RestartPolicy policy, ExitRecord exit) => policy switch
     {
         RestartPolicy.Always => true,
-        RestartPolicy.OnFailure => exit.Signal is not null || exit.Code != 0,
+        RestartPolicy.OnFailure => !IsClean(exit),
         _ => false,
     };
 }

@@ -1,12 +1,14 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
 /// <summary>
-/// Catches TERM, INT, HUP, QUIT, USR1 and USR2 in this process and passes them on to the current
-/// child. TERM, INT and QUIT also mean "stop": <see cref="Stopping"/> completes.
+/// Catches TERM, INT, HUP, QUIT, USR1 and USR2 in the supervisor and passes them on to the program.
+/// TERM, INT and QUIT also mean "stop": <see cref="Stopping"/> completes and no program is started
+/// again. Starting a program and attaching it happen under <see cref="Gate"/>, and so does each
+/// signal: a signal that arrives while the program is being started waits and reaches the new
+/// program; one that arrives while none runs is kept and delivered to the next.
 /// </summary>
 internal sealed class SignalForwarder : IDisposable
 {
@@ -15,8 +17,8 @@ internal sealed class SignalForwarder : IDisposable
 
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly TaskCompletionSource<int> _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly object _gate = new();
-    private Process? _child;
+    private readonly List<int> _pending = [];
+    private DaemonProcess? _program;
 
     public SignalForwarder()
     {
@@ -27,32 +29,48 @@ internal sealed class SignalForwarder : IDisposable
             bool stops = StopSignals.Contains(name);
             _registrations.Add(PosixSignalRegistration.Create((PosixSignal)number, ctx =>
             {
-                ctx.Cancel = true; // this process decides when to exit: after its child
-                if (stops)
-                    _stopping.TrySetResult(number);
-                Forward(number);
+                ctx.Cancel = true; // this process decides when to exit: after its program
+                OnSignal(number, stops);
             }));
         }
     }
+
+    /// <summary>Held while a program is started and attached, and while a signal is passed on.</summary>
+    public object Gate { get; } = new();
 
     /// <summary>Completes with the signal number when a stop signal arrived.</summary>
     public Task<int> Stopping => _stopping.Task;
 
     public bool IsStopping => _stopping.Task.IsCompleted;
 
-    public void Attach(Process? child)
+    /// <summary>Marks the supervisor as stopping (a stop signal, or a stop decided by the supervisor itself).</summary>
+    public void Stop(int signal) => _stopping.TrySetResult(signal);
+
+    /// <summary>Makes <paramref name="program"/> the receiver (call under <see cref="Gate"/>); signals kept meanwhile are delivered.</summary>
+    public void Attach(DaemonProcess? program)
     {
-        lock (_gate)
-            _child = child;
+        lock (Gate)
+        {
+            _program = program;
+            if (program is null)
+                return;
+            foreach (int signal in _pending)
+                program.Signal(signal);
+            _pending.Clear();
+        }
     }
 
-    private void Forward(int signal)
+    private void OnSignal(int signal, bool stops)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            // Our own child, not yet reaped (HasExited reaps): its PID cannot have been reused.
-            if (_child is { } c && !c.HasExited)
-                Platforms.Current.Kill(c.Id, signal);
+            if (stops)
+                _stopping.TrySetResult(signal);
+            // Our own child, not yet reaped: its PID cannot have been reused.
+            if (_program is { HasExited: false } program)
+                program.Signal(signal);
+            else if (!stops)
+                _pending.Add(signal);
         }
     }
 

@@ -8,4 +8,8 @@ internal sealed record StartRequest(
     RestartPolicy Restart,
     IReadOnlyDictionary<string, string> Environment,
     int? Umask,
-    TimeSpan? WaitReady);
+    TimeSpan? WaitReady)
+{
+    public int? MaxRestarts { get; init; }
+    public TimeSpan RestartWindow { get; init; } = TimeSpan.FromSeconds(60);
+}

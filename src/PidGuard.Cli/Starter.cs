@@ -1,82 +1,113 @@
 using System.Diagnostics;
 using System.Globalization;
+using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
 /// <summary>
 /// `pidguard start`: takes the lock in this process (so a conflict is reported at once with the
-/// owner's PID), starts the supervisor detached in a new session with the lock inherited, waits
-/// until it has adopted the lock and started the program (and, with --wait-ready, until the
-/// program sent READY=1), then exits.
+/// owner's PID), starts the supervisor detached in a new session with only the lock and its log
+/// as descriptors, hands it the lock, and waits until the program runs (and, with --wait-ready,
+/// until it sent READY=1). A start that fails stops what it started (TERM, then KILL) and leaves
+/// the name free: nothing runs unseen.
 /// </summary>
 internal static class Starter
 {
     private static readonly TimeSpan HandOffTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ChildStartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ProgramStartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly StopSchedule AbortSchedule = StopSchedule.Parse("TERM/5/KILL/5");
 
     public static async Task<int> StartAsync(DaemonPaths paths, StartRequest request, CancellationToken ct)
     {
         if (!Directory.Exists(request.WorkingDirectory))
             throw new CliError($"working directory '{request.WorkingDirectory}' does not exist", ExitCodes.Failure);
+        string? pathVariable = request.Environment.TryGetValue("PATH", out var p) ? p : Environment.GetEnvironmentVariable("PATH");
+        if (ExecutableSearch.Find(Platforms.Current, request.Command[0], pathVariable, request.WorkingDirectory) is null)
+            throw new CliError(new ProgramNotFoundException(request.Command[0]).Message, ExitCodes.CommandNotFound);
         var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command };
         using var held = InstanceLock.Acquire(paths.Name, options);
         PrepareLog(request.LogFile);
         long logStart = new FileInfo(request.LogFile).Length;
-        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
 
         int supervisor;
         try
         {
-            supervisor = await held.HandOffAsync(SupervisorStartInfo(paths, request), HandOffTimeout, ct).ConfigureAwait(false);
+            (_, supervisor) = await held.HandOffAsync(SupervisorRequest(paths, request), HandOffTimeout, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is PidGuardException or TimeoutException)
+        catch (PidGuardException e)
         {
-            // The program may have started and died before this process saw the supervisor's PID.
-            if (StateFile.Read(paths.StateFile) is { LastExit: { } exit } state && state.StartedAt >= startedAt)
-                return Failed(paths, request, $"{request.Command[0]} exited during start ({StatusView.ExitText(exit)})", logStart);
+            // HandOffAsync has stopped the supervisor and whatever it started; the lock is ours alone again.
             return Failed(paths, request, $"the supervisor did not start: {e.Message}", logStart);
         }
+        catch (OperationCanceledException)
+        {
+            return Failed(paths, request, "interrupted before the supervisor started; nothing was left running", logStart, ExitCodes.Interrupted);
+        }
 
-        var deadline = Stopwatch.StartNew();
-        var limit = request.WaitReady ?? ChildStartTimeout;
+        var limit = request.WaitReady ?? ProgramStartTimeout;
+        var probe = new PidGuardOptions { RuntimeDirectory = paths.Directory }; // the owner window lets the pid file follow the state file
         while (true)
         {
-            var status = DaemonProbe.GetStatus(paths, new PidGuardOptions { RuntimeDirectory = paths.Directory, OwnerWaitWindow = TimeSpan.Zero });
+            var status = DaemonProbe.GetStatus(paths, probe);
             var record = status.Record;
-            if (status.State != DaemonState.Running || record is null)
+            bool ours = record?.Supervisor?.Pid == supervisor;
+            if (status.State is DaemonState.Stale or DaemonState.NotRunning || !ours)
             {
                 string how = StateFile.Read(paths.StateFile)?.LastExit is { } exit ? $" ({StatusView.ExitText(exit)})" : "";
-                return Failed(paths, request, $"{request.Command[0]} exited during start{how}", logStart);
+                int code = StateFile.Read(paths.StateFile)?.LastExit?.Code == ExitCodes.CommandNotFound ? ExitCodes.CommandNotFound : ExitCodes.Failure;
+                return Failed(paths, request, $"{request.Command[0]} exited during start{how}", logStart, code);
             }
-            if (record.ChildPid is not null && (request.WaitReady is null || record.Ready == true))
+            if (status.State == DaemonState.Running && status.IsIdentityVerified && (request.WaitReady is null || record!.Ready == true))
             {
                 Console.Out.WriteLine(request.WaitReady is null
-                    ? $"started {paths.Name} (PID: {supervisor})"
-                    : $"started {paths.Name} (PID: {supervisor}), ready after {TimeText.Of(deadline.Elapsed)}");
+                    ? $"started {paths.Name} (PID: {status.Pid})"
+                    : $"started {paths.Name} (PID: {status.Pid}), ready after {TimeText.Of(clock.Elapsed)}");
                 return ExitCodes.Ok;
             }
-            if (request.WaitReady is not null && record.ChildPid is null && record.LastExit is { } died && request.Restart == RestartPolicy.No)
-                return Failed(paths, request, $"{request.Command[0]} exited before it was ready ({StatusView.ExitText(died)})", logStart);
-            if (deadline.Elapsed > limit)
+            if (request.WaitReady is not null && request.Restart == RestartPolicy.No && status.State == DaemonState.Restarting && record?.LastExit is { } died)
+                return await AbortAsync(paths, request, $"{request.Command[0]} exited before it was ready ({StatusView.ExitText(died)})", logStart).ConfigureAwait(false);
+            if (clock.Elapsed > limit)
             {
-                return Failed(paths, request, request.WaitReady is null
-                    ? $"{request.Command[0]} did not start within {TimeText.Of(limit)}; the supervisor (PID {supervisor}) is still running"
-                    : $"{request.Command[0]} did not report READY=1 within {TimeText.Of(limit)}; it is still running (PID {supervisor})", logStart);
+                return await AbortAsync(paths, request, request.WaitReady is null
+                    ? $"{request.Command[0]} did not start within {TimeText.Of(limit)}"
+                    : $"{request.Command[0]} did not report READY=1 within {TimeText.Of(limit)}", logStart).ConfigureAwait(false);
             }
-            await Task.Delay(10, ct).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(10, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return await AbortAsync(paths, request, "interrupted", logStart).ConfigureAwait(false);
+            }
         }
     }
 
-    private static int Failed(DaemonPaths paths, StartRequest request, string message, long logStart)
+    /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>
+    private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, long logStart)
+    {
+        var outcome = await DaemonStopper.StopAsync(paths, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths)).ConfigureAwait(false);
+        string what = outcome.Result switch
+        {
+            StopResult.Terminated => $"; stopped it (TERM) and freed the name",
+            StopResult.Killed => $"; killed it (KILL) and freed the name",
+            StopResult.Failed => $"; could NOT stop it: {outcome.Reason} (see 'pidguard status {paths.Name}')",
+            _ => "",
+        };
+        return Failed(paths, request, why + what, logStart);
+    }
+
+    private static int Failed(DaemonPaths paths, StartRequest request, string message, long logStart, int code = ExitCodes.Failure)
     {
         Console.Error.WriteLine($"pidguard: cannot start {paths.Name}: {message}");
-        string tail = LogFiles.Tail(request.LogFile, 20);
-        if (tail.Length > 0 && new FileInfo(request.LogFile).Length > logStart)
+        string tail = LogFiles.TailSince(request.LogFile, logStart, 20);
+        if (tail.Length > 0)
         {
             Console.Error.WriteLine($"--- last lines of {request.LogFile} ---");
             Console.Error.Write(tail);
         }
-        return ExitCodes.Failure;
+        return code;
     }
 
     private static void PrepareLog(string path)
@@ -97,29 +128,37 @@ internal static class Starter
     }
 
     /// <summary>
-    /// setsid (new session: no controlling terminal, its own process group) and sh (stdin from
-    /// /dev/null, stdout and stderr appended to the log, the umask) around `pidguard supervise`.
+    /// `pidguard supervise` in a new session (no controlling terminal, its own process group), in the
+    /// daemon's working directory, stdin from /dev/null, stdout and stderr appended to the log.
     /// </summary>
-    private static ProcessStartInfo SupervisorStartInfo(DaemonPaths paths, StartRequest request)
+    private static SpawnRequest SupervisorRequest(DaemonPaths paths, StartRequest request)
     {
-        string? setsid = new[] { "/usr/bin/setsid", "/bin/setsid", "/usr/sbin/setsid" }.FirstOrDefault(File.Exists);
-        var psi = new ProcessStartInfo(setsid ?? "/bin/sh") { UseShellExecute = false, WorkingDirectory = request.WorkingDirectory };
-        if (setsid is not null)
-            psi.ArgumentList.Add("/bin/sh");
-        psi.ArgumentList.Add("-c");
-        string umask = request.Umask is { } u ? $"umask {Convert.ToString(u, 8)}; " : "";
-        psi.ArgumentList.Add(umask + "exec \"$@\" </dev/null >>\"$PIDGUARD_LOG\" 2>&1");
-        psi.ArgumentList.Add("pidguard-supervisor");
-        foreach (string part in SelfCommand.Get())
-            psi.ArgumentList.Add(part);
-        foreach (string a in new[] { "supervise", "--name", paths.Name, "--dir", paths.Directory, "--log", request.LogFile, "--restart", RestartPolicies.Text(request.Restart), "--" })
-            psi.ArgumentList.Add(a);
-        foreach (string a in request.Command)
-            psi.ArgumentList.Add(a);
+        var args = new List<string>(SelfCommand.Get())
+        {
+            "supervise", "--name", paths.Name, "--dir", paths.Directory, "--log", request.LogFile,
+            "--restart", RestartPolicies.Text(request.Restart),
+        };
+        if (request.MaxRestarts is { } max)
+            args.AddRange(["--max-restarts", max.ToString(CultureInfo.InvariantCulture), "--restart-window", request.RestartWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
+        if (request.Umask is { } umask)
+            args.AddRange(["--umask", Convert.ToString(umask, 8)]);
+        args.Add("--");
+        args.AddRange(request.Command);
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
         foreach (var (key, value) in request.Environment)
-            psi.Environment[key] = value;
-        psi.Environment["PIDGUARD_LOG"] = request.LogFile;
-        return psi;
+            environment[key] = value;
+        return new SpawnRequest
+        {
+            Program = args[0],
+            Arguments = args,
+            Environment = environment.Where(e => e.Value is not null).Select(e => $"{e.Key}={e.Value}").ToList(),
+            WorkingDirectory = request.WorkingDirectory,
+            Input = StdioTarget.Null,
+            Output = StdioTarget.AppendTo(request.LogFile),
+            ErrorToOutput = true,
+            Grouping = SpawnGrouping.NewSession,
+        };
     }
 
     public static int ParseUmask(string text) =>
@@ -134,6 +173,4 @@ internal static class Starter
             throw CliError.Usage($"--env '{text}' must be KEY=VALUE");
         return new(text[..eq], text[(eq + 1)..]);
     }
-
-    public static string Seconds(double s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -15,8 +15,11 @@ internal sealed record StatusJson(
     double? UptimeSeconds,
     double? HeartbeatAgeSeconds,
     long? MemoryBytes,
-    int? ChildPid,
+    int? SupervisorPid,
+    string? Phase,
+    IReadOnlyList<int>? Holders,
     int? Restarts,
+    DateTimeOffset? NextRestartAt,
     ExitRecord? LastExit,
     bool? Ready,
     string? Status,
@@ -40,7 +43,8 @@ internal static class StatusView
     {
         var r = s.Record;
         return new StatusJson(s.Name, StateWord(s), s.LsbExitCode, s.Pid, s.IsIdentityVerified, s.IsLegacy, s.IsUnresponsive,
-            s.Uptime?.TotalSeconds, s.HeartbeatAge?.TotalSeconds, MemoryOf(s), r?.ChildPid, r?.Restarts, r?.LastExit, r?.Ready,
+            s.Uptime?.TotalSeconds, s.HeartbeatAge?.TotalSeconds, MemoryOf(s), s.Supervisor, r?.Phase, s.Holders.Count > 0 ? s.Holders : null,
+            r?.Restarts, s.State == DaemonState.Restarting ? r?.NextRestartAt : null, r?.LastExit, r?.Ready,
             r?.Status, r?.CommandLine, r?.LogFile, s.Reason, s.Paths.PidFile, s.Paths.LockFile, s.Paths.StateFile);
     }
 
@@ -48,6 +52,9 @@ internal static class StatusView
     {
         DaemonState.Running when s.IsUnresponsive => "unresponsive",
         DaemonState.Running => "running",
+        DaemonState.Restarting => s.Phase is SupervisorPhase.Starting or SupervisorPhase.Stopping ? s.Phase : "restarting",
+        DaemonState.Lingering => "lingering",
+        DaemonState.Stale when s.Phase == SupervisorPhase.Failed => "failed",
         DaemonState.Stale => "dead",
         DaemonState.NotRunning => "stopped",
         _ => "unknown",
@@ -61,8 +68,8 @@ internal static class StatusView
         {
             case DaemonState.Running:
                 parts.Add(s.Pid is { } pid ? $"{s.Name} is running (PID: {pid})" : $"{s.Name} is running (PID unknown)");
-                if (r?.ChildPid is { } child && child != s.Pid)
-                    parts.Add($"child PID {child}");
+                if (s.Supervisor is { } supervisor)
+                    parts.Add($"supervisor PID {supervisor}");
                 if (s.Uptime is { } up)
                     parts.Add($"up {TimeText.Of(up)}");
                 if (s.HeartbeatAge is { } age)
@@ -70,16 +77,28 @@ internal static class StatusView
                 if (r?.Ready == true)
                     parts.Add("ready");
                 if (r?.Restarts is > 0 and var n)
-                    parts.Add($"{n} restart{(n == 1 ? "" : "s")}");
+                    parts.Add(Count(n, "restart"));
                 if (r?.Status is { Length: > 0 } st)
                     parts.Add($"status: {st}");
                 if (s.Reason is not null)
                     parts.Add(s.Reason);
                 break;
-            case DaemonState.Stale:
+            case DaemonState.Restarting:
+                parts.Add($"{s.Name} is {StateWord(s)} ({Restarting(r)}), supervisor PID {s.Supervisor}");
+                break;
+            case DaemonState.Lingering:
+                parts.Add($"{s.Name} is lingering: {s.Reason} ('pidguard stop {s.Name}' ends {(s.Holders.Count == 1 ? "it" : "them")})");
+                break;
+            case DaemonState.Stale when s.Phase == SupervisorPhase.Failed:
+                parts.Add($"{s.Name} has failed: its supervisor gave up after {Count(r?.Restarts ?? 0, "restart")}");
+                break;
+            case DaemonState.Stale when File.Exists(s.Paths.PidFile):
                 parts.Add(s.Pid is { } dead ? $"{s.Name} is dead (PID: {dead}), its pid file remains" : $"{s.Name} is dead, its pid file remains");
                 if (s.Pid is null && s.Reason is not null)
                     parts.Add(s.Reason);
+                break;
+            case DaemonState.Stale:
+                parts.Add(s.Pid is { } ended ? $"{s.Name} is dead (PID: {ended})" : $"{s.Name} is dead");
                 break;
             case DaemonState.NotRunning:
                 parts.Add($"{s.Name} is not running");
@@ -88,22 +107,36 @@ internal static class StatusView
                 parts.Add($"{s.Name}: state unknown: {s.Reason}");
                 break;
         }
-        if (s.State != DaemonState.Running && r?.LastExit is { } exit)
+        if (s.State is DaemonState.Stale or DaemonState.NotRunning && r?.LastExit is { } exit)
             parts.Add($"last exit: {ExitText(exit)} at {exit.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}");
         return string.Join(", ", parts);
     }
 
+    /// <summary>"last exit: code 3, 5 restarts, next try in 1.6 s".</summary>
+    private static string Restarting(DaemonStateRecord? r)
+    {
+        var parts = new List<string>();
+        if (r?.LastExit is { } exit)
+            parts.Add($"last exit: {ExitText(exit)}");
+        parts.Add(Count(r?.Restarts ?? 0, "restart"));
+        if (r?.NextRestartAt is { } next)
+            parts.Add($"next try in {TimeText.Of(next - DateTimeOffset.UtcNow)}");
+        return string.Join(", ", parts);
+    }
+
+    private static string Count(int n, string what) => $"{n} {what}{(n == 1 ? "" : "s")}";
+
     public static string ExitText(ExitRecord exit) =>
         exit.Signal is { } sig ? $"killed by signal {sig}" : $"code {exit.Code}";
 
-    /// <summary>Resident memory of the daemon (and its supervised child) from /proc, when readable.</summary>
+    /// <summary>Resident memory of the daemon (and its supervisor) from /proc, when readable.</summary>
     public static long? MemoryOf(DaemonStatus s)
     {
-        if (s.State != DaemonState.Running || s.Pid is not { } pid)
-            return null;
-        long? total = Rss(pid);
-        if (s.Record?.ChildPid is { } child && child != pid && Rss(child) is { } c)
-            total = (total ?? 0) + c;
+        long? total = null;
+        if (s.State == DaemonState.Running && s.IsIdentityVerified && s.Pid is { } pid)
+            total = Rss(pid);
+        if (s.Supervisor is { } supervisor && Rss(supervisor) is { } bytes)
+            total = (total ?? 0) + bytes;
         return total;
     }
 

@@ -1,91 +1,184 @@
-using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
+using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
+/// <summary>What a supervisor runs and how: shared by `pidguard run` (foreground) and the background supervisor of `start`.</summary>
+internal sealed record SupervisorSettings
+{
+    public required IReadOnlyList<string> Command { get; init; }
+    public RestartPolicy Restart { get; init; }
+    public int? MaxRestarts { get; init; }
+    public TimeSpan RestartWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>`run`: the program shares the terminal, its exit code is returned, and the files are removed whatever the end.</summary>
+    public bool Foreground { get; init; }
+
+    public string? LogFile { get; init; }
+}
+
 /// <summary>
-/// The background half of `pidguard start`: adopts the lock handed over by `start`, runs the
-/// program sharing the lock, records its PID and every exit in NAME.json, restarts it by policy
-/// with backoff, forwards signals, and on TERM stops it and releases the lock. A program that
-/// ended in failure (and is not restarted) leaves its pid and state files behind, so `status`
-/// reports it dead (LSB 1) with its exit code.
+/// Holds the lock and runs the program sharing it: records the program as the daemon's main process
+/// (the pid file names it), forwards signals, ends what the program leaves behind when it exits
+/// (its process group and any process still holding the lock: TERM, then KILL, like systemd's
+/// KillMode=control-group), records every exit, and restarts by policy with backoff. A failed
+/// state-file write is logged and never stops the supervision: only the lock decides liveness.
 /// </summary>
-internal sealed class Supervisor(DaemonPaths paths, IReadOnlyList<string> command, RestartPolicy policy, string logFile)
+internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings, InstanceLock held)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HealthyRun = TimeSpan.FromSeconds(10);
 
+    private readonly IPlatform _platform = Platforms.Current;
+
     public async Task<int> RunAsync()
     {
-        var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = command };
-        var held = InstanceLock.Adopt(paths.Name, options);
-        held.UpdateState(s =>
-        {
-            s.LogFile = logFile;
-            s.RestartPolicy = RestartPolicies.Text(policy);
-            s.Restarts = 0;
-        });
         using var signals = new SignalForwarder();
-        using var notify = new NotifySocket(Path.Join(paths.Directory, "." + paths.Name + ".notify"), (key, value) => OnNotify(held, key, value));
+        using var notify = StartNotifyListener();
+        Try(() => held.UpdateState(s =>
+        {
+            s.LogFile = settings.LogFile;
+            s.RestartPolicy = RestartPolicies.Text(settings.Restart);
+            s.MaxRestarts = settings.MaxRestarts;
+            s.RestartWindowSeconds = settings.MaxRestarts is null ? null : settings.RestartWindow.TotalSeconds;
+            s.Restarts = 0;
+        }));
         var backoff = FirstBackoff;
-        ExitRecord? last = null;
+        var recentRestarts = new Queue<DateTimeOffset>();
         int restarts = 0;
+        ExitRecord? last = null;
+        bool failed = false;
         while (true)
         {
-            var psi = ChildExit.StartInfo(command);
-            psi.Environment["NOTIFY_SOCKET"] = notify.Path;
-            psi.Environment["PIDGUARD_SUPERVISOR_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Process child;
-            try
+            DaemonProcess program;
+            lock (signals.Gate)
             {
-                child = held.StartProcessSharingLock(psi);
-            }
-            catch (Win32Exception e)
-            {
-                Console.Error.WriteLine($"pidguard: cannot run '{command[0]}': {e.Message}");
-                last = new ExitRecord { Code = 127, At = DateTimeOffset.UtcNow };
-                held.UpdateState(s => { s.LastExit = last; s.ChildPid = null; s.ChildStartToken = null; });
-                break;
-            }
-            var started = Stopwatch.StartNew();
-            int childPid = child.Id;
-            using (child)
-            {
-                signals.Attach(child);
-                held.UpdateState(s =>
+                if (signals.IsStopping)
+                    break;
+                try
                 {
-                    s.ChildPid = child.Id;
-                    s.ChildStartToken = ProcessIdentity.GetStartToken(child.Id);
-                    s.Ready = null;
-                });
-                await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                signals.Attach(null);
-                last = ChildExit.Of(child);
+                    program = held.StartProcess(ProgramRequest(notify));
+                }
+                catch (PidGuardException e)
+                {
+                    Say($"cannot run '{settings.Command[0]}': {e.Message}");
+                    last = new ExitRecord { Code = e is ProgramNotFoundException ? 127 : 126, At = DateTimeOffset.UtcNow };
+                    failed = true;
+                    Try(() => held.RecordMainExit(last, SupervisorPhase.Exited, null));
+                    break;
+                }
+                signals.Attach(program);
             }
-            var exit = last;
-            held.UpdateState(s => { s.LastExit = exit; s.ChildPid = null; s.ChildStartToken = null; s.Ready = null; });
-            Console.Error.WriteLine($"pidguard: {paths.Name}: {command[0]} (PID {childPid}) exited: {StatusView.ExitText(exit)}");
-            if (signals.IsStopping || !RestartPolicies.ShouldRestart(policy, exit))
+            var ran = Stopwatch.StartNew();
+            using (program)
+            {
+                Try(() => held.RecordMainProcess(program));
+                last = await program.Exited.ConfigureAwait(false);
+                signals.Attach(null);
+                int leftovers = await LeftoverProcesses.EndAsync(_platform, program, held.LockFileStatus, LeftoverProcesses.DefaultGrace).ConfigureAwait(false);
+                program.Reap();
+                Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
+                    + (leftovers > 0 ? $"; ended {leftovers} leftover process{(leftovers == 1 ? "" : "es")} that still ran" : ""));
+            }
+            bool stopping = signals.IsStopping;
+            bool restart = !stopping && RestartPolicies.ShouldRestart(settings.Restart, last);
+            bool giveUp = restart && settings.MaxRestarts is { } max && RestartsWithinWindow(recentRestarts) >= max;
+            if (!restart || giveUp)
+            {
+                failed = giveUp || (!stopping && !RestartPolicies.IsClean(last));
+                var exit = last;
+                Try(() => held.RecordMainExit(exit, giveUp ? SupervisorPhase.Failed : SupervisorPhase.Exited, null));
+                if (giveUp)
+                    Say($"giving up: {restarts} restart{(restarts == 1 ? "" : "s")} within {TimeText.Of(settings.RestartWindow)} (--max-restarts {settings.MaxRestarts})");
                 break;
-            if (started.Elapsed > HealthyRun)
+            }
+            if (ran.Elapsed > HealthyRun)
                 backoff = FirstBackoff;
-            Console.Error.WriteLine($"pidguard: {paths.Name}: restarting in {TimeText.Of(backoff)}");
+            var nextAt = DateTimeOffset.UtcNow + backoff;
+            var ended = last;
+            Try(() => held.RecordMainExit(ended, SupervisorPhase.Restarting, nextAt));
+            Say($"restarting in {TimeText.Of(backoff)}");
             if (await Task.WhenAny(Task.Delay(backoff), signals.Stopping).ConfigureAwait(false) == signals.Stopping)
+            {
+                Try(() => held.RecordMainExit(ended, SupervisorPhase.Exited, null));
                 break;
+            }
             backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
             restarts++;
-            held.UpdateState(s => s.Restarts = restarts);
+            recentRestarts.Enqueue(DateTimeOffset.UtcNow);
+            int count = restarts;
+            Try(() => held.UpdateState(s => s.Restarts = count));
         }
-        bool failed = !signals.IsStopping && last is { } l && (l.Signal is not null || l.Code != 0);
-        if (failed)
-            held.ReleaseKeepingFiles(); // status: dead, with the exit code
+        if (failed && !settings.Foreground)
+            held.ReleaseKeepingFiles(); // status: dead, with the last exit
         else
             held.Dispose();
+        if (settings.Foreground)
+            return last is null ? ExitCodes.Failure : last.Signal is { } sig ? 128 + sig : last.Code ?? ExitCodes.Failure;
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
-    private static void OnNotify(InstanceLock held, string key, string value)
+    private int RestartsWithinWindow(Queue<DateTimeOffset> recent)
+    {
+        var since = DateTimeOffset.UtcNow - settings.RestartWindow;
+        while (recent.Count > 0 && recent.Peek() < since)
+            recent.Dequeue();
+        return recent.Count;
+    }
+
+    private SpawnRequest ProgramRequest(NotifyListener? notify)
+    {
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => ((string)e.Key, (string?)e.Value))
+            .Where(e => e.Item1 is not (InstanceLock.LockFdEnvironmentVariable or "NOTIFY_SOCKET" or InstanceLock.SupervisorPidEnvironmentVariable
+                or InstanceLock.NameEnvironmentVariable or RuntimeDirectory.EnvironmentVariable))
+            .Select(e => $"{e.Item1}={e.Item2}")
+            .ToList();
+        environment.Add($"{InstanceLock.SupervisorPidEnvironmentVariable}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}");
+        environment.Add($"{InstanceLock.NameEnvironmentVariable}={paths.Name}");
+        environment.Add($"{RuntimeDirectory.EnvironmentVariable}={paths.Directory}");
+        if (notify is not null)
+            environment.Add($"NOTIFY_SOCKET={notify.Address}");
+        return new SpawnRequest
+        {
+            Program = settings.Command[0],
+            Arguments = settings.Command,
+            Environment = environment,
+            Grouping = ProgramGrouping(),
+        };
+    }
+
+    /// <summary>
+    /// The program leads its own session (background) or process group (foreground, no terminal),
+    /// so that what it leaves behind can be ended as a group. In a terminal's foreground it stays in
+    /// ours, so the terminal's job control (Ctrl-C, Ctrl-Z) reaches it as the user expects; its
+    /// leftovers are then found through the lock alone.
+    /// </summary>
+    private SpawnGrouping ProgramGrouping()
+    {
+        if (!settings.Foreground)
+            return SpawnGrouping.NewSession;
+        bool terminalForeground = _platform.IsTerminal(0) && _platform.ForegroundProcessGroup(0) == _platform.OwnProcessGroup;
+        return terminalForeground ? SpawnGrouping.Inherit : SpawnGrouping.NewProcessGroup;
+    }
+
+    private NotifyListener? StartNotifyListener()
+    {
+        try
+        {
+            uint self = _platform.EffectiveUserId;
+            return new NotifyListener(paths, uid => uid == self || uid == 0, OnNotify);
+        }
+        catch (Exception e) when (e is PidGuardException or IOException or System.Net.Sockets.SocketException)
+        {
+            Say($"readiness and heartbeat notifications are off: {e.Message}");
+            return null;
+        }
+    }
+
+    private void OnNotify(string key, string value)
     {
         try
         {
@@ -100,17 +193,45 @@ internal sealed class Supervisor(DaemonPaths paths, IReadOnlyList<string> comman
                 case "WATCHDOG" when value == "1":
                     held.Heartbeat();
                     break;
-                case "WATCHDOG_USEC" when long.TryParse(value, out long usec) && usec > 0:
+                case "WATCHDOG_USEC" when long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long usec) && usec > 0:
                     held.UpdateState(s => s.HeartbeatIntervalMs = usec / 1000);
                     break;
             }
         }
-        catch (ObjectDisposedException)
+        catch (PidGuardException e)
+        {
+            Say($"cannot record {key}: {e.Message}");
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
         {
             // a message that arrived while the lock was being released
         }
-        catch (InvalidOperationException)
+    }
+
+    /// <summary>Runs a state-file update; a failure (full or read-only disk) is logged and supervision goes on.</summary>
+    private void Try(Action update)
+    {
+        try
         {
+            update();
+        }
+        catch (PidGuardException e)
+        {
+            Say($"cannot update the state of {paths.Name}: {e.Message}");
+        }
+    }
+
+    private void Say(string message)
+    {
+        try
+        {
+            Console.Error.WriteLine(settings.Foreground
+                ? $"pidguard: {paths.Name}: {message}"
+                : $"{DateTimeOffset.Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)} pidguard: {paths.Name}: {message}");
+        }
+        catch (IOException)
+        {
+            // the log is on a full disk too: supervision goes on
         }
     }
 }

@@ -14,9 +14,6 @@ namespace PidGuard.Hosting;
 /// </summary>
 internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, IPidGuardDaemon, IDisposable
 {
-    /// <summary>Set by <c>pidguard start</c> in the supervised program's environment.</summary>
-    internal const string SupervisorPidVariable = "PIDGUARD_SUPERVISOR_PID";
-
     private readonly PidGuardHostOptions _options;
     private readonly ILogger<PidGuardDaemonService> _logger;
     private readonly IConfiguration? _configuration;
@@ -64,7 +61,7 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
             SyncWrites = _options.SyncWrites,
             HeartbeatInterval = _options.HeartbeatInterval > TimeSpan.Zero ? _options.HeartbeatInterval : null,
         };
-        IsSupervised = Environment.GetEnvironmentVariable(SupervisorPidVariable) is { Length: > 0 } && SdNotify.SocketPath is not null;
+        IsSupervised = Environment.GetEnvironmentVariable(InstanceLock.SupervisorPidEnvironmentVariable) is { Length: > 0 };
         try
         {
             if (IsSupervised)
@@ -86,12 +83,13 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         LogStarted(_logger, Name, Environment.ProcessId, IsSupervised ? "supervised by pidguard" : Lock!.Ownership.ToString());
     }
 
+    /// <summary>Under `pidguard run` or `start` the supervisor holds the lock for this process: check it is that supervisor's.</summary>
     private void VerifySupervisorHoldsTheLock(PidGuardOptions options)
     {
         var status = DaemonProbe.GetStatus(Name, options);
-        string expected = Environment.GetEnvironmentVariable(SupervisorPidVariable)!;
-        if (status.State != DaemonState.Running || status.Pid?.ToString(CultureInfo.InvariantCulture) != expected)
-            throw new PidGuardException($"{SupervisorPidVariable}={expected} but the lock of '{Name}' is not held by that supervisor ({status.State}, PID {status.Pid}).", status.Paths.LockFile);
+        string expected = Environment.GetEnvironmentVariable(InstanceLock.SupervisorPidEnvironmentVariable)!;
+        if (status.Supervisor?.ToString(CultureInfo.InvariantCulture) != expected)
+            throw new PidGuardException($"{InstanceLock.SupervisorPidEnvironmentVariable}={expected} but the lock of '{Name}' is not held by that supervisor ({status.State}, supervisor PID {status.Supervisor?.ToString(CultureInfo.InvariantCulture) ?? "none"}).", status.Paths.LockFile);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

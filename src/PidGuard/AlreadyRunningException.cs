@@ -5,7 +5,13 @@ public sealed class AlreadyRunningException : PidGuardException
 {
     /// <summary>Creates the exception for <paramref name="name"/>, owned by <paramref name="ownerPid"/> when known.</summary>
     public AlreadyRunningException(string name, int? ownerPid, string lockFilePath)
-        : base(FormatMessage(name, ownerPid), lockFilePath)
+        : this(name, ownerPid, lockFilePath, null)
+    {
+    }
+
+    /// <summary>Creates the exception, with <paramref name="detail"/> saying who holds the lock when it is not the main process.</summary>
+    public AlreadyRunningException(string name, int? ownerPid, string lockFilePath, string? detail)
+        : base(FormatMessage(name, ownerPid, detail), lockFilePath)
     {
         DaemonName = name;
         OwnerPid = ownerPid;
@@ -17,7 +23,10 @@ public sealed class AlreadyRunningException : PidGuardException
     /// <summary>The PID of the lock holder, or null when it had not yet written its pid file.</summary>
     public int? OwnerPid { get; }
 
-    private static string FormatMessage(string name, int? pid) => pid is { } p
-        ? $"Daemon already running (PID: {p}): '{name}' is locked by another process."
-        : $"Daemon already running (PID: unknown): '{name}' is locked by a process that has not written its pid file yet.";
+    private static string FormatMessage(string name, int? pid, string? detail) => (pid, detail) switch
+    {
+        ({ } p, null) => $"Daemon already running (PID: {p}): '{name}' is locked by another process.",
+        ({ } p, { } d) => $"Daemon already running (PID: {p}): '{name}' is locked: {d}.",
+        _ => $"Daemon already running (PID: unknown): '{name}' is locked by a process that has not written its pid file yet.",
+    };
 }

@@ -19,6 +19,13 @@ public static class DaemonProbe
     internal static DaemonStatus GetStatus(DaemonPaths paths, PidGuardOptions? options, IPlatform p)
     {
         options ??= new PidGuardOptions();
+        switch (PidGuard.RuntimeDirectory.Inspect(paths.Directory, p))
+        {
+            case (false, _):
+                return Make(paths, DaemonState.NotRunning, reason: $"the runtime directory '{paths.Directory}' does not exist");
+            case (true, { } problem):
+                return Make(paths, DaemonState.Unknown, reason: problem);
+        }
         bool? held;
         try
         {
@@ -41,7 +48,9 @@ public static class DaemonProbe
         var pid = PidFile.Read(paths.PidFile, p);
         return pid.Kind switch
         {
-            PidFileKind.Missing => Make(paths, DaemonState.NotRunning),
+            PidFileKind.Missing => StateFile.Read(paths.StateFile, p, out _) is { } record
+                ? Make(paths, DaemonState.Stale, pid: record.LastExit?.Pid, record: record, reason: $"'{paths.Name}' ended; its state file remains")
+                : Make(paths, DaemonState.NotRunning),
             PidFileKind.Valid => Make(paths, DaemonState.Stale, pid: pid.Pid, record: StaleRecord(paths, pid.Pid!.Value, p),
                 reason: $"PID {pid.Pid} no longer holds the lock of '{paths.Name}'; the pid file is stale"),
             PidFileKind.Invalid => Make(paths, DaemonState.Stale, reason: pid.Problem),
@@ -56,32 +65,54 @@ public static class DaemonProbe
     private static DaemonStatus Held(DaemonPaths paths, PidGuardOptions options, IPlatform p)
     {
         var owner = OwnerInfo.ReadHeld(p, paths, options.OwnerWaitWindow);
-        if (owner.IsProven)
-            return Make(paths, DaemonState.Running, owner.Pid, verified: true, record: owner.Record);
-        if (OrphanedChild(owner, p) is { } child)
-            return Make(paths, DaemonState.Running, child, verified: true, record: owner.Record,
-                reason: $"the supervisor (PID {owner.Pid}) is gone; its child (PID {child}) still holds the lock");
+        var record = owner.Record;
+        int? supervisor = owner.SupervisorAlive ? record!.Supervisor!.Pid : null;
+        if (owner.MainAlive)
+        {
+            string? note = owner.PidFile.Kind switch
+            {
+                PidFileKind.Valid when owner.IsProven => null,
+                PidFileKind.Missing => "its pid file is missing",
+                _ => $"its pid file does not name it: {owner.IdentityProblem}",
+            };
+            if (record!.Supervisor is { } s && supervisor is null)
+                note = Join(note, $"its supervisor (PID {s.Pid}) is gone; the program still holds the lock");
+            return Make(paths, DaemonState.Running, record.Pid, verified: true, record: record, supervisor: supervisor, reason: note);
+        }
+        if (supervisor is not null)
+        {
+            return Make(paths, DaemonState.Restarting, record: record, supervisor: supervisor,
+                reason: $"the supervisor (PID {supervisor}) holds the lock; the program is not running ({record!.Phase ?? "between runs"})");
+        }
+        var holders = Holders(p, paths);
+        if (record is not null && holders.Count > 0)
+        {
+            return Make(paths, DaemonState.Lingering, record: record, holders: holders,
+                reason: $"the main process (PID {record.Pid}) is gone but {Plural(holders.Count, "leftover process")} still hold{(holders.Count == 1 ? "s" : "")} the lock: PID {string.Join(", ", holders)}");
+        }
         string reason = owner.PidFile.Kind switch
         {
             PidFileKind.Missing => $"the lock of '{paths.Name}' is held but there is no pid file (starting, or removed by hand)",
             PidFileKind.Valid => $"the lock is held but PID {owner.Pid} is not proven to hold it: {owner.IdentityProblem}",
             _ => $"the lock is held but {owner.PidFile.Problem}",
         };
-        return Make(paths, DaemonState.Running, owner.Pid, verified: false, reason: reason, record: owner.Record);
+        if (holders.Count > 0)
+            reason += $"; held by PID {string.Join(", ", holders)}";
+        return Make(paths, DaemonState.Running, owner.Pid, verified: false, reason: reason, record: record, holders: holders);
     }
 
-    /// <summary>
-    /// A supervised child that outlived its supervisor keeps the lock through the inherited
-    /// descriptor; it is proven by the child start token the supervisor recorded.
-    /// </summary>
-    private static int? OrphanedChild(OwnerInfo owner, IPlatform p)
+    private static IReadOnlyList<int> Holders(IPlatform p, DaemonPaths paths)
     {
-        if (owner.Pid is not { } supervisor || owner.Record is not { ChildPid: { } child, ChildStartToken: not null } record)
-            return null;
-        if (record.Pid != supervisor || p.GetStartToken(supervisor) is not null)
-            return null; // the supervisor is alive (or the files disagree): no fallback
-        return child > 1 && ProcessIdentity.MismatchOfDaemonOrChild(child, record, p) is null ? child : null;
+        if (p.LStat(paths.LockFile) is not { } lockFile)
+            return [];
+        var holders = p.FindLockHolders(lockFile).Where(pid => pid != p.CurrentProcessId).ToList();
+        holders.Sort();
+        return holders;
     }
+
+    private static string Plural(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}es";
+
+    private static string? Join(string? a, string b) => a is null ? b : $"{a}; {b}";
 
     private static DaemonStatus Legacy(DaemonPaths paths, IPlatform p)
     {
@@ -100,7 +131,7 @@ public static class DaemonProbe
     }
 
     private static DaemonStatus Make(DaemonPaths paths, DaemonState state, int? pid = null, bool verified = false,
-        bool legacy = false, string? reason = null, DaemonStateRecord? record = null)
+        bool legacy = false, string? reason = null, DaemonStateRecord? record = null, int? supervisor = null, IReadOnlyList<int>? holders = null)
     {
         var now = DateTimeOffset.UtcNow;
         TimeSpan? heartbeatAge = null;
@@ -121,6 +152,8 @@ public static class DaemonProbe
             IsLegacy = legacy,
             Reason = reason,
             Record = record,
+            Supervisor = supervisor,
+            Holders = holders ?? [],
             Uptime = state == DaemonState.Running && verified && record is not null ? now - record.StartedAt : null,
             HeartbeatAge = heartbeatAge,
             IsUnresponsive = unresponsive,

@@ -9,7 +9,10 @@ namespace PidGuard;
 /// <param name="State">The daemon's state when the signal was considered.</param>
 public readonly record struct SignalOutcome(bool Sent, int? Pid, string? Reason, DaemonState State);
 
-/// <summary>Sends one signal (HUP to reload, USR1 ...) to a daemon proven by its lock and identity.</summary>
+/// <summary>
+/// Sends one signal (HUP to reload, USR1 ...) to a daemon's main process (the program, not its
+/// supervisor), proven by its lock and identity.
+/// </summary>
 public static class DaemonSignaller
 {
     /// <summary>Parses a signal name (<c>HUP</c>, <c>SIGHUP</c>) or number for this platform.</summary>
@@ -23,14 +26,16 @@ public static class DaemonSignaller
         var status = DaemonProbe.GetStatus(paths, options, p);
         if (status.State != DaemonState.Running)
             return new SignalOutcome(false, status.Pid, status.Reason ?? $"'{paths.Name}' is not running", status.State);
-        using var daemon = DaemonTarget.Pin(p, status);
-        if (daemon.Refusal is { } refusal)
-            return new SignalOutcome(false, status.Pid, refusal, status.State);
-        if (daemon.Process is null)
+        var decision = SignalDecision.For(status, p.CurrentProcessId);
+        if (!decision.MaySignal)
+            return new SignalOutcome(false, status.Pid, decision.Reason, status.State);
+        using var main = p.OpenProcess(decision.Pid!.Value);
+        if (main is null || ProcessIdentity.Mismatch(main.Pid, status.Record, p) is not null)
             return new SignalOutcome(false, status.Pid, $"PID {status.Pid} exited or changed identity", status.State);
-        var result = daemon.Send(p, signal, target);
+        bool group = target == StopTarget.ProcessGroup && p.GetProcessGroup(main.Pid) == main.Pid;
+        var result = group ? p.KillGroup(main.Pid, signal) : p.SendSignal(main, signal);
         return result == SignalResult.Delivered
-            ? new SignalOutcome(true, daemon.Process.Pid, null, status.State)
-            : new SignalOutcome(false, daemon.Process.Pid, $"signal not delivered: {result}", status.State);
+            ? new SignalOutcome(true, main.Pid, null, status.State)
+            : new SignalOutcome(false, main.Pid, $"signal not delivered: {result}", status.State);
     }
 }

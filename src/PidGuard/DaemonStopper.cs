@@ -5,10 +5,11 @@ using PidGuard.Platform;
 namespace PidGuard;
 
 /// <summary>
-/// Stops a daemon with a schedule (TERM, wait, KILL, wait), signalling only a process proven to
-/// be the daemon (see <see cref="SignalDecision"/>). On Linux the process is pinned with a pidfd
-/// whose identity is re-checked after opening, so no signal can reach a process that reused the
-/// PID. Completion is the release of the lock, watched with poll(2) on the pidfd.
+/// Stops a daemon with a schedule (TERM, wait, KILL, wait), signalling only processes proven to be
+/// the daemon's (see <see cref="DaemonTarget"/>). On Linux every process is pinned with a pidfd and
+/// proven after pinning, so no signal can reach a process that reused a PID. A supervised program
+/// is stopped through its supervisor, which will then not restart it. Completion is the release of
+/// the lock: every process that held it has gone.
 /// </summary>
 public static class DaemonStopper
 {
@@ -27,8 +28,8 @@ public static class DaemonStopper
         options ??= new PidGuardOptions();
         var p = Platforms.Current;
         var clock = Stopwatch.StartNew();
-        StopOutcome Done(StopResult result, int? pid, string? reason = null, string? signal = null) =>
-            new() { Result = result, Name = paths.Name, Pid = pid, Reason = reason, LastSignal = signal, Elapsed = clock.Elapsed };
+        StopOutcome Done(StopResult result, int? pid, string? reason = null, string? signal = null, string? warning = null) =>
+            new() { Result = result, Name = paths.Name, Pid = pid, Reason = reason, LastSignal = signal, Elapsed = clock.Elapsed, Warning = warning };
 
         for (int round = 0; ; round++)
         {
@@ -40,7 +41,16 @@ public static class DaemonStopper
                 case DaemonState.Unknown:
                     return Done(StopResult.Failed, status.Pid, status.Reason);
                 case DaemonState.Stale:
-                    if (StaleFiles.TryClean(p, paths))
+                    bool cleaned;
+                    try
+                    {
+                        cleaned = StaleFiles.TryClean(p, paths);
+                    }
+                    catch (IOException e)
+                    {
+                        return Done(StopResult.Failed, status.Pid, $"its stale files cannot be removed: {e.Message}");
+                    }
+                    if (cleaned)
                     {
                         if (options.Logger is { } log)
                             Log.StaleRecovered(log, paths.Name, status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "unknown", paths.PidFile);
@@ -51,23 +61,25 @@ public static class DaemonStopper
                     return Done(StopResult.Failed, status.Pid, status.Reason);
             }
 
-            using var pinned = DaemonTarget.Pin(p, status);
-            if (pinned.Refusal is { } refusal)
+            using var daemon = DaemonTarget.Pin(p, status);
+            if (daemon.Refusal is { } refusal)
                 return Done(StopResult.Failed, status.Pid, refusal);
-            if (pinned.Process is null)
+            if (daemon.IsEmpty)
             {
                 if (round < MaxRounds)
                     continue; // it exited between the probe and now
-                return Done(StopResult.Failed, status.Pid, $"PID {status.Pid} changed identity while stopping '{paths.Name}'");
+                return Done(StopResult.Failed, status.Pid, $"the processes of '{paths.Name}' changed identity while stopping it");
             }
-            return await RunScheduleAsync(p, paths, pinned, schedule, target, options, Done, cancellationToken).ConfigureAwait(false);
+            int? pid = daemon.Main?.Pid ?? status.Pid ?? daemon.Supervisor?.Pid ?? status.Holders.FirstOrDefault();
+            return await RunScheduleAsync(p, paths, daemon, pid, schedule, target, options, Done, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<StopOutcome> RunScheduleAsync(IPlatform p, DaemonPaths paths, DaemonTarget daemon, StopSchedule schedule, StopTarget target,
-        PidGuardOptions options, Func<StopResult, int?, string?, string?, StopOutcome> done, CancellationToken ct)
+    private delegate StopOutcome Outcome(StopResult result, int? pid, string? reason = null, string? signal = null, string? warning = null);
+
+    private static async Task<StopOutcome> RunScheduleAsync(IPlatform p, DaemonPaths paths, DaemonTarget daemon, int? pid, StopSchedule schedule, StopTarget target,
+        PidGuardOptions options, Outcome done, CancellationToken ct)
     {
-        var process = daemon.Process!;
         string? lastSignal = null;
         var steps = schedule.Steps;
         for (int i = 0; i < steps.Count; i++)
@@ -76,50 +88,69 @@ public static class DaemonStopper
             switch (step.Kind)
             {
                 case StopStepKind.Signal:
-                    var sent = daemon.Send(p, step.Signal, target);
+                    var sent = daemon.Send(step.Signal, target);
                     if (sent == SignalResult.PermissionDenied)
-                        return done(StopResult.Failed, process.Pid, $"not permitted to signal PID {process.Pid} of '{paths.Name}'", lastSignal);
+                        return done(StopResult.Failed, pid, $"not permitted to signal PID {pid} of '{paths.Name}'", lastSignal);
                     if (sent == SignalResult.Delivered)
                     {
                         lastSignal = step.SignalName;
                         if (options.Logger is { } log)
-                            Log.Signalled(log, step.SignalName ?? step.Signal.ToString(CultureInfo.InvariantCulture), paths.Name, process.Pid);
+                            Log.Signalled(log, step.SignalName ?? step.Signal.ToString(CultureInfo.InvariantCulture), paths.Name, pid ?? 0);
                     }
                     break;
                 case StopStepKind.Wait:
-                    if (await WaitForReleaseAsync(p, paths, process, step.Timeout, ct).ConfigureAwait(false))
-                        return Finish(p, paths, process.Pid, lastSignal, done);
+                    if (await WaitForReleaseAsync(p, paths, daemon.Primary, step.Timeout, ct).ConfigureAwait(false))
+                        return Finish(p, paths, pid, lastSignal, done);
                     break;
                 case StopStepKind.Repeat:
                     i = step.RepeatFrom - 1;
                     break;
             }
         }
-        if (await WaitForReleaseAsync(p, paths, process, TimeSpan.Zero, ct).ConfigureAwait(false))
-            return Finish(p, paths, process.Pid, lastSignal, done);
-        string why = p.Kill(process.Pid, 0) == SignalResult.NoSuchProcess
-            ? $"PID {process.Pid} exited but the lock of '{paths.Name}' is still held (a child inherited the lock descriptor)"
-            : $"'{paths.Name}' (PID {process.Pid}) is still running after the schedule {schedule}";
-        return done(StopResult.Failed, process.Pid, why, lastSignal);
+        if (await WaitForReleaseAsync(p, paths, daemon.Primary, TimeSpan.Zero, ct).ConfigureAwait(false))
+            return Finish(p, paths, pid, lastSignal, done);
+        return done(StopResult.Failed, pid, StillHeld(p, paths, schedule), lastSignal);
     }
 
-    private static StopOutcome Finish(IPlatform p, DaemonPaths paths, int pid, string? lastSignal,
-        Func<StopResult, int?, string?, string?, StopOutcome> done)
+    private static string StillHeld(IPlatform p, DaemonPaths paths, StopSchedule schedule)
     {
-        StaleFiles.TryClean(p, paths); // a daemon that was killed could not remove its files
-        bool killed = string.Equals(lastSignal, "KILL", StringComparison.Ordinal);
-        return done(killed ? StopResult.Killed : StopResult.Terminated, pid, null, lastSignal);
+        var holders = p.LStat(paths.LockFile) is { } lockFile ? LeftoverProcesses.OtherHolders(p, lockFile, main: 0) : [];
+        holders.Sort();
+        return holders.Count == 0
+            ? $"'{paths.Name}' still holds its lock after the schedule {schedule}"
+            : $"'{paths.Name}' still holds its lock after the schedule {schedule}: PID {string.Join(", ", holders)}";
     }
 
-    /// <summary>Waits until the process has exited and the lock is free (a child may still share the lock).</summary>
-    private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, ProcessHandle process, TimeSpan timeout, CancellationToken ct)
+    private static StopOutcome Finish(IPlatform p, DaemonPaths paths, int? pid, string? lastSignal, Outcome done)
+    {
+        string? warning = null;
+        try
+        {
+            StaleFiles.TryClean(p, paths); // a daemon that was killed could not remove its files
+        }
+        catch (IOException e)
+        {
+            warning = $"stopped, but its files could not be removed: {e.Message}";
+        }
+        bool killed = string.Equals(lastSignal, "KILL", StringComparison.Ordinal);
+        return done(killed ? StopResult.Killed : StopResult.Terminated, pid, null, lastSignal, warning);
+    }
+
+    /// <summary>
+    /// Waits until the process signalled first has exited (woken by its pidfd) and then until the lock
+    /// is free: other processes that inherited the lock may still be going.
+    /// </summary>
+    private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, ProcessHandle? primary, TimeSpan timeout, CancellationToken ct)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        bool exited = timeout <= TimeSpan.Zero
-            ? p.WaitForExit(process, 0)
-            : await Task.Run(() => WaitForExitSliced(p, process, deadline, ct), ct).ConfigureAwait(false);
-        if (!exited)
-            return false;
+        if (primary is not null)
+        {
+            bool exited = timeout <= TimeSpan.Zero
+                ? p.WaitForExit(primary, 0)
+                : await Task.Run(() => WaitForExitSliced(p, primary, deadline, ct), ct).ConfigureAwait(false);
+            if (!exited)
+                return false;
+        }
         int remaining = (int)Math.Max(0, deadline - Environment.TickCount64);
         return await Backoff.WaitUntilAsync(() => LockFile.IsHeld(p, paths.LockFile) != true, remaining, ct).ConfigureAwait(false);
     }

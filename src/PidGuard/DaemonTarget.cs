@@ -3,90 +3,134 @@ using PidGuard.Platform;
 namespace PidGuard;
 
 /// <summary>
-/// A daemon proven safe to signal, pinned (pidfd) after its identity was re-checked, together with
-/// its recorded supervised child when that is proven too.
+/// The processes of a daemon that may be signalled, each pinned (pidfd on Linux) and proven after
+/// pinning: the main process and the supervisor by their start-time tokens, leftover holders of the
+/// lock by the kernel's record of the lock. Nothing that is not proven is ever signalled.
 /// </summary>
 internal sealed class DaemonTarget : IDisposable
 {
-    private DaemonTarget(ProcessHandle? process, ProcessHandle? child, string? refusal, int? group = null)
+    private readonly IPlatform _platform;
+    private readonly DaemonStateRecord? _record;
+    private readonly FileStatus? _lockFile;
+
+    private DaemonTarget(IPlatform p, ProcessHandle? main, ProcessHandle? supervisor, bool holdersOnly, string? refusal, DaemonStateRecord? record, FileStatus? lockFile)
     {
-        Process = process;
-        Child = child;
+        _platform = p;
+        Main = main;
+        Supervisor = supervisor;
+        HoldersOnly = holdersOnly;
         Refusal = refusal;
-        ProcessGroup = group;
+        _record = record;
+        _lockFile = lockFile;
     }
 
-    /// <summary>
-    /// The daemon's own process group, when it has one: the daemon leads it (a session leader
-    /// started by <c>pidguard start</c>), or, for an orphaned supervised child, the group of the
-    /// dead supervisor that the proven child still belongs to (so the id cannot have been reused).
-    /// </summary>
-    public int? ProcessGroup { get; }
+    /// <summary>The daemon's main process, proven; null when it is gone or not proven.</summary>
+    public ProcessHandle? Main { get; }
 
-    /// <summary>The daemon; null when it exited or changed identity after the probe.</summary>
-    public ProcessHandle? Process { get; }
+    /// <summary>The supervisor, proven; null when there is none.</summary>
+    public ProcessHandle? Supervisor { get; }
 
-    /// <summary>The supervised child recorded in the state file, when alive and proven.</summary>
-    public ProcessHandle? Child { get; }
+    /// <summary>Only leftover processes hold the lock: they are found and proven at each signal.</summary>
+    public bool HoldersOnly { get; }
 
-    /// <summary>Why the daemon may not be signalled at all.</summary>
+    /// <summary>Why nothing of the daemon may be signalled.</summary>
     public string? Refusal { get; }
+
+    /// <summary>The process whose exit a stop waits for first: the supervisor (it ends the program), else the main process.</summary>
+    public ProcessHandle? Primary => Supervisor ?? Main;
+
+    /// <summary>True when there is something to signal.</summary>
+    public bool IsEmpty => Main is null && Supervisor is null && !HoldersOnly;
 
     public static DaemonTarget Pin(IPlatform p, DaemonStatus status)
     {
+        var lockFile = p.LStat(status.Paths.LockFile);
+        if (status.State == DaemonState.Lingering)
+            return new DaemonTarget(p, null, null, holdersOnly: lockFile is not null, lockFile is null ? "the lock file vanished" : null, status.Record, lockFile);
+        ProcessHandle? main = null, supervisor = null;
         var decision = SignalDecision.For(status, p.CurrentProcessId);
-        if (!decision.MaySignal)
-            return new DaemonTarget(null, null, decision.Reason);
-        var process = PinProven(p, decision.Pid!.Value, status.Record);
-        ProcessHandle? child = null;
-        if (process is not null && status.Record is { ChildPid: { } c } && c != process.Pid && c > 1 && c != p.CurrentProcessId)
-            child = PinProven(p, c, status.Record);
-        return new DaemonTarget(process, child, null, process is null ? null : GroupOf(p, process.Pid, status.Record));
-    }
-
-    private static int? GroupOf(IPlatform p, int pid, DaemonStateRecord? record)
-    {
-        int? pgid = p.GetProcessGroup(pid);
-        if (pgid is not > 1)
-            return null;
-        if (pgid == pid)
-            return pgid;
-        bool orphanedChild = record is { ChildPid: { } child } && child == pid && pgid == record.Pid;
-        return orphanedChild ? pgid : null;
+        if (decision.MaySignal)
+            main = PinProven(p, decision.Pid!.Value, pid => ProcessIdentity.Mismatch(pid, status.Record, p));
+        if (status.Supervisor is { } s && s > 1 && s != p.CurrentProcessId)
+            supervisor = PinProven(p, s, _ => ProcessIdentity.SupervisorMismatch(status.Record, p));
+        string? refusal = main is null && supervisor is null && !decision.MaySignal && status.State != DaemonState.Restarting ? decision.Reason : null;
+        return new DaemonTarget(p, main, supervisor, holdersOnly: false, refusal, status.Record, lockFile);
     }
 
     // Opening the pidfd first and proving the identity after means the handle reaches exactly the proven process.
-    private static ProcessHandle? PinProven(IPlatform p, int pid, DaemonStateRecord? record)
+    private static ProcessHandle? PinProven(IPlatform p, int pid, Func<int, string?> mismatch)
     {
         var handle = p.OpenProcess(pid);
         if (handle is null)
             return null;
-        if (ProcessIdentity.MismatchOfDaemonOrChild(pid, record, p) is null)
+        if (mismatch(pid) is null)
             return handle;
         handle.Dispose();
         return null;
     }
 
     /// <summary>
-    /// Sends <paramref name="signal"/> to the daemon, or to its whole group when asked. KILL, the
-    /// last resort, always goes to the group when the daemon has one (descendants that inherited
-    /// the lock descriptor would otherwise keep it held) and to the proven child.
+    /// Sends <paramref name="signal"/>. A supervisor gets it (it passes it on and will not restart the
+    /// program); without one the main process does (its group with <see cref="StopTarget.ProcessGroup"/>).
+    /// KILL, the last resort, goes to everything of the daemon: the supervisor, the main process's
+    /// group (or the process alone when it leads none) and every other process holding the lock.
     /// </summary>
-    public SignalResult Send(IPlatform p, int signal, StopTarget target)
+    public SignalResult Send(int signal, StopTarget target)
     {
-        var process = Process!;
-        bool kill = signal == p.Signals.Kill;
-        SignalResult result = ProcessGroup is { } group && (kill || target == StopTarget.ProcessGroup)
-            ? p.KillGroup(group, signal)
-            : p.SendSignal(process, signal);
-        if (kill && Child is not null)
-            p.SendSignal(Child, signal);
-        return result;
+        var p = _platform;
+        if (signal == p.Signals.Kill)
+        {
+            var results = new List<SignalResult>();
+            if (Supervisor is not null)
+                results.Add(p.SendSignal(Supervisor, signal));
+            if (Main is not null)
+                results.Add(SendToMain(signal, group: true));
+            results.AddRange(SignalHolders(signal));
+            return Summarize(results);
+        }
+        if (Supervisor is not null)
+        {
+            var result = p.SendSignal(Supervisor, signal);
+            if (Main is not null && target == StopTarget.ProcessGroup)
+                SendToMain(signal, group: true);
+            return result;
+        }
+        if (Main is not null)
+            return SendToMain(signal, target == StopTarget.ProcessGroup);
+        return Summarize(SignalHolders(signal));
     }
+
+    /// <summary>
+    /// The main process's whole group is signalled only while the main process leads it and is proven
+    /// alive (not reaped, so the group id cannot have been reused); otherwise the process alone.
+    /// </summary>
+    private SignalResult SendToMain(int signal, bool group)
+    {
+        var p = _platform;
+        var main = Main!;
+        if (group && p.GetProcessGroup(main.Pid) == main.Pid && ProcessIdentity.Mismatch(main.Pid, _record, p) is null)
+            return p.KillGroup(main.Pid, signal);
+        return p.SendSignal(main, signal);
+    }
+
+    private List<SignalResult> SignalHolders(int signal)
+    {
+        var results = new List<SignalResult>();
+        if (_lockFile is not { } lockFile)
+            return results;
+        foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
+            results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
+        return results;
+    }
+
+    private static SignalResult Summarize(List<SignalResult> results) =>
+        results.Contains(SignalResult.Delivered) ? SignalResult.Delivered
+        : results.Contains(SignalResult.PermissionDenied) ? SignalResult.PermissionDenied
+        : results.Count == 0 ? SignalResult.NoSuchProcess : results[0];
 
     public void Dispose()
     {
-        Process?.Dispose();
-        Child?.Dispose();
+        Main?.Dispose();
+        Supervisor?.Dispose();
     }
 }

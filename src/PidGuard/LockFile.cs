@@ -14,8 +14,11 @@ internal static class LockFile
     public static SafeFd? Open(IPlatform p, string path, bool create, out FileStatus status)
     {
         var c = p.Constants;
-        int flags = (create ? c.ORdWr | c.OCreat : c.ORdOnly) | c.OCloExec | c.ONoFollow;
+        // O_NONBLOCK: a FIFO planted at the path must not block the open (flock ignores the flag).
+        int flags = (create ? c.ORdWr | c.OCreat : c.ORdOnly) | c.OCloExec | c.ONoFollow | c.ONonBlock;
         var fd = p.TryOpen(path, flags, Mode, out int errno);
+        if (fd is null && create && errno == UnixConstants.EAcces && RepairMode(p, path))
+            fd = p.TryOpen(path, flags, Mode, out errno);
         if (fd is null)
         {
             status = default;
@@ -32,7 +35,14 @@ internal static class LockFile
                 throw new PidGuardException($"Lock file '{path}' is {status.Describe()}, not a regular file.", path);
             if (status.OwnerUid != p.EffectiveUserId)
                 throw new PidGuardException($"Lock file '{path}' is owned by uid {status.OwnerUid}, not by the current user (uid {p.EffectiveUserId}).", path);
+            if (create && status.Permissions != Mode)
+                p.FChmod(fd, Mode, path); // created under a hostile umask, or changed by hand: 0600 is the protocol
             return fd;
+        }
+        catch (UnixIOException e)
+        {
+            fd.Dispose();
+            throw new PidGuardException($"Lock file '{path}' cannot be used: {e.Message}", path, e);
         }
         catch
         {
@@ -42,34 +52,54 @@ internal static class LockFile
     }
 
     /// <summary>
+    /// A lock file of ours that we may not open for writing (created under umask 0277, say) gets its
+    /// protocol mode back. The runtime directory is ours and closed to others, so the path cannot be
+    /// swapped between the check and the chmod.
+    /// </summary>
+    private static bool RepairMode(IPlatform p, string path)
+    {
+        if (p.LStat(path) is not { IsRegularFile: true } st || st.OwnerUid != p.EffectiveUserId || st.Permissions == Mode)
+            return false;
+        p.Chmod(path, Mode);
+        return true;
+    }
+
+    /// <summary>
     /// One acquire attempt: open (create), flock(LOCK_EX|LOCK_NB), then check the path still names
     /// the locked inode (someone may have replaced the file between open and lock). Null when the
     /// lock is held by another open file description.
     /// </summary>
-    public static SafeFd? TryLockExclusive(IPlatform p, string path, bool create = true)
+    public static SafeFd? TryLockExclusive(IPlatform p, string path, bool create = true) => TryLockExclusive(p, path, out _, create);
+
+    /// <inheritdoc cref="TryLockExclusive(IPlatform, string, bool)"/>
+    public static SafeFd? TryLockExclusive(IPlatform p, string path, out FileStatus locked, bool create = true)
     {
+        locked = default;
         for (int attempt = 0; attempt < 16; attempt++)
         {
             var fd = Open(p, path, create, out var opened);
             if (fd is null)
                 return null;
-            bool locked;
+            bool stillTheFile;
             try
             {
-                locked = p.TryLock(fd, UnixConstants.LockEx, path);
+                if (!p.TryLock(fd, UnixConstants.LockEx, path))
+                {
+                    fd.Dispose();
+                    return null;
+                }
+                stillTheFile = p.LStat(path) is { } now && now.SameFileAs(opened);
             }
             catch (UnixIOException e)
             {
                 fd.Dispose();
                 throw new PidGuardException($"Lock file '{path}' cannot be locked: {e.Message}", path, e);
             }
-            if (!locked)
+            if (stillTheFile)
             {
-                fd.Dispose();
-                return null;
-            }
-            if (p.LStat(path) is { } now && now.SameFileAs(opened))
+                locked = opened;
                 return fd;
+            }
             fd.Dispose(); // closing drops our lock on the orphaned inode
         }
         throw new PidGuardException($"Lock file '{path}' keeps being replaced while PidGuard locks it.", path);
@@ -86,10 +116,8 @@ internal static class LockFile
             return null;
         try
         {
-            if (!p.TryLock(fd, UnixConstants.LockSh, path))
-                return true;
-            p.Unlock(fd, path);
-            return false;
+            // Closing this descriptor (ours alone) drops the shared lock; no LOCK_UN is ever sent.
+            return !p.TryLock(fd, UnixConstants.LockSh, path);
         }
         catch (UnixIOException e)
         {

@@ -2,39 +2,41 @@ using PidGuard.Platform;
 
 namespace PidGuard;
 
-/// <summary>What the pid and state files say about the lock holder, and whether it is proven.</summary>
-internal readonly record struct OwnerInfo(PidFileContent PidFile, DaemonStateRecord? Record, string? IdentityProblem)
+/// <summary>What the pid and state files say about the lock holder, and which of its processes are proven alive.</summary>
+internal readonly record struct OwnerInfo(PidFileContent PidFile, DaemonStateRecord? Record, string? IdentityProblem, bool MainAlive, bool SupervisorAlive)
 {
-    /// <summary>The pid file names a live process whose start-time token matches the state file.</summary>
+    /// <summary>The pid file names a live process that the state file proves to be the daemon (its main process or supervisor).</summary>
     public bool IsProven => PidFile.Kind == PidFileKind.Valid && IdentityProblem is null;
 
     public int? Pid => PidFile.Pid;
 
+    /// <summary>The PID a user can act on: the proven main process, else the live supervisor; null when neither is proven.</summary>
+    public int? ActionablePid => MainAlive ? Record!.Pid : IsProven ? PidFile.Pid : SupervisorAlive ? Record!.Supervisor!.Pid : null;
+
     public static OwnerInfo Read(IPlatform p, DaemonPaths paths)
     {
         var pid = PidGuard.PidFile.Read(paths.PidFile, p);
-        if (pid.Kind != PidFileKind.Valid)
-            return new OwnerInfo(pid, null, pid.Problem);
         var record = StateFile.Read(paths.StateFile, p, out _);
-        return new OwnerInfo(pid, record, ProcessIdentity.Mismatch(pid.Pid!.Value, record, p));
+        string? problem = pid.Kind == PidFileKind.Valid ? ProcessIdentity.MismatchOfMainOrSupervisor(pid.Pid!.Value, record, p) : pid.Problem;
+        // A supervisor records itself as the main process while its program is not running: that is no program.
+        bool mainAlive = record is not null && record.Pid != record.Supervisor?.Pid
+            && (pid.Pid == record.Pid && problem is null || ProcessIdentity.Mismatch(record.Pid, record, p) is null);
+        bool supervisorAlive = record?.Supervisor is not null && ProcessIdentity.SupervisorMismatch(record, p) is null;
+        return new OwnerInfo(pid, record, problem, mainAlive, supervisorAlive);
     }
+
+    /// <summary>True when the files are complete: the pid file names the proven main process, or a supervisor runs no program (and so has no pid file).</summary>
+    public bool IsSettled => MainAlive ? IsProven && PidFile.Pid == Record!.Pid : SupervisorAlive;
 
     /// <summary>
     /// Reads the owner of a held lock, retrying with backoff for up to <paramref name="window"/>
-    /// while it is unproven: a new holder writes its files just after locking.
+    /// while its files are not settled: a new holder writes its state file, then its pid file, just
+    /// after locking (and a supervisor does the same when its program starts).
     /// </summary>
     public static OwnerInfo ReadHeld(IPlatform p, DaemonPaths paths, TimeSpan window)
     {
-        long deadline = Environment.TickCount64 + (long)window.TotalMilliseconds;
-        int delay = Backoff.FirstDelayMs;
-        while (true)
-        {
-            var info = Read(p, paths);
-            long remaining = deadline - Environment.TickCount64;
-            if (info.IsProven || remaining <= 0)
-                return info;
-            Thread.Sleep((int)Math.Min(delay, remaining));
-            delay = Backoff.Next(delay);
-        }
+        OwnerInfo info = default;
+        Backoff.WaitUntil(() => (info = Read(p, paths)).IsSettled, (int)window.TotalMilliseconds);
+        return info;
     }
 }

@@ -36,5 +36,11 @@ public sealed class PidGuardOptions
     /// </summary>
     public TimeSpan? HeartbeatInterval { get; set; }
 
+    /// <summary>
+    /// The holder is a supervisor (<c>pidguard run</c> / <c>start</c>): it records itself as the
+    /// supervisor and writes no pid file until it records the program it starts.
+    /// </summary>
+    internal bool Supervising { get; set; }
+
     internal PidGuardOptions Clone() => (PidGuardOptions)MemberwiseClone();
 }

@@ -31,18 +31,24 @@ public static class ProcessIdentity
     public static bool Matches(int pid, DaemonStateRecord record) => Mismatch(pid, record, Platforms.Current) is null;
 
     /// <summary>
-    /// Null when <paramref name="pid"/> is the daemon (<see cref="DaemonStateRecord.Pid"/>) or its
-    /// supervised child (<see cref="DaemonStateRecord.ChildPid"/>) as recorded; otherwise why not.
+    /// Null when <paramref name="pid"/> is the daemon's main process (<see cref="DaemonStateRecord.Pid"/>)
+    /// or its supervisor (<see cref="DaemonStateRecord.Supervisor"/>) as recorded; otherwise why not.
     /// </summary>
-    internal static string? MismatchOfDaemonOrChild(int pid, DaemonStateRecord? record, IPlatform p)
+    internal static string? MismatchOfMainOrSupervisor(int pid, DaemonStateRecord? record, IPlatform p)
     {
-        if (record is { ChildPid: { } child, ChildStartToken: { } token } && child == pid && child != record.Pid)
-        {
-            if (WrittenBeforeReboot(record, p))
-                return "the state file was written before the last reboot";
-            return p.GetStartToken(pid) == token ? null : $"PID {pid} is no longer the supervised child recorded in the state file";
-        }
+        if (record?.Supervisor is { } supervisor && supervisor.Pid == pid && pid != record.Pid)
+            return SupervisorMismatch(record, p);
         return Mismatch(pid, record, p);
+    }
+
+    /// <summary>Null when the recorded supervisor is alive and is the process recorded; otherwise why not.</summary>
+    internal static string? SupervisorMismatch(DaemonStateRecord? record, IPlatform p)
+    {
+        if (record?.Supervisor is not { Pid: > 1 } supervisor)
+            return "the state file records no supervisor";
+        if (string.IsNullOrEmpty(supervisor.StartToken))
+            return "the state file records no start-time token for the supervisor";
+        return TokenMismatch(supervisor.Pid, supervisor.StartToken, record, p, "supervisor");
     }
 
     private static bool WrittenBeforeReboot(DaemonStateRecord record, IPlatform p) =>
@@ -57,13 +63,18 @@ public static class ProcessIdentity
             return $"the state file names PID {record.Pid}, the pid file PID {pid}";
         if (string.IsNullOrEmpty(record.StartToken))
             return "the state file records no start-time token";
+        return TokenMismatch(pid, record.StartToken, record, p, "process");
+    }
+
+    private static string? TokenMismatch(int pid, string token, DaemonStateRecord record, IPlatform p, string what)
+    {
         if (WrittenBeforeReboot(record, p))
             return "the state file was written before the last reboot";
         string? live = p.GetStartToken(pid);
         if (live is null)
-            return $"no process with PID {pid} exists";
-        if (!string.Equals(live, record.StartToken, StringComparison.Ordinal))
-            return $"PID {pid} now belongs to another process (start time {live}, expected {record.StartToken}): the PID was reused";
+            return $"no process with PID {pid} exists (the recorded {what} is gone)";
+        if (!string.Equals(live, token, StringComparison.Ordinal))
+            return $"PID {pid} now belongs to another process (start time {live}, expected {token}): the PID was reused";
         return null;
     }
 }

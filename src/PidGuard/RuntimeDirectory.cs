@@ -79,15 +79,39 @@ public static class RuntimeDirectory
     {
         if (st is not { } s)
             throw new PidGuardException($"Runtime directory '{path}' vanished while it was being created.", path);
+        if (Problem(path, s, uid) is { } problem)
+            throw new PidGuardException(problem, path);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> exists and, if it does, what makes it unsafe to use (null when
+    /// it is fine). Creates and changes nothing: the check every reading command makes.
+    /// </summary>
+    internal static (bool Exists, string? Problem) Inspect(string path, IPlatform platform)
+    {
+        FileStatus? st;
+        try
+        {
+            st = platform.LStat(Path.TrimEndingDirectorySeparator(path));
+        }
+        catch (UnixIOException e)
+        {
+            return (true, $"Runtime directory '{path}' is not usable: {e.Message}");
+        }
+        return st is { } s ? (true, Problem(path, s, platform.EffectiveUserId)) : (false, null);
+    }
+
+    private static string? Problem(string path, FileStatus s, uint uid)
+    {
         if (s.IsSymbolicLink)
-            throw new PidGuardException($"Runtime directory '{path}' is a symbolic link; PidGuard requires a real directory.", path);
+            return $"Runtime directory '{path}' is a symbolic link; PidGuard requires a real directory.";
         if (!s.IsDirectory)
-            throw new PidGuardException($"Runtime directory '{path}' is {s.Describe()}, not a directory.", path);
+            return $"Runtime directory '{path}' is {s.Describe()}, not a directory.";
         if (s.OwnerUid != uid)
-            throw new PidGuardException($"Runtime directory '{path}' is owned by uid {s.OwnerUid}, not by the current user (uid {uid}).", path);
+            return $"Runtime directory '{path}' is owned by uid {s.OwnerUid}, not by the current user (uid {uid}).";
         if ((s.Permissions & 0x12 /* 022 */) != 0)
-            throw new PidGuardException(
-                $"Runtime directory '{path}' is group- or world-writable (mode {Convert.ToString(s.Permissions, 8)}); PidGuard requires it not to be (chmod go-w).", path);
+            return $"Runtime directory '{path}' is group- or world-writable (mode {Convert.ToString(s.Permissions, 8)}); PidGuard requires it not to be (chmod go-w).";
+        return null;
     }
 
     private static void WarnIfNetworkFileSystem(string path, IPlatform platform, ILogger? logger)

@@ -22,17 +22,10 @@ internal static class StaleFiles
             if (legacy.Kind == PidFileKind.Valid && ProcessIdentity.IsAlive(legacy.Pid!.Value, p))
                 return false;
         }
-        try
-        {
-            bool pidRemoved = RemoveIfOwnRegularFile(p, paths.PidFile);
-            RemoveIfOwnRegularFile(p, paths.StateFile);
-            return pidRemoved;
-        }
-        finally
-        {
-            if (fd is not null)
-                p.Unlock(fd, paths.LockFile);
-        }
+        // Held through `fd` (ours alone) while removing; disposing it drops the lock. No LOCK_UN.
+        bool pidRemoved = RemoveIfOwnRegularFile(p, paths.PidFile);
+        RemoveIfOwnRegularFile(p, paths.StateFile);
+        return pidRemoved;
     }
 
     private static bool RemoveIfOwnRegularFile(IPlatform p, string path)

@@ -6,8 +6,12 @@ namespace PidGuard;
 /// <summary>Reads and serialises <c>NAME.json</c>.</summary>
 public static class StateFile
 {
-    /// <summary>A state file larger than this is not read.</summary>
-    public const int MaxLength = 64 * 1024;
+    /// <summary>
+    /// A state file larger than this is not read, and a writer refuses to write one (so a very long
+    /// command line is refused when the daemon starts, never written where readers would reject it).
+    /// Linux caps a command line with its environment at 2 MiB by default; 4 MiB leaves room for JSON escaping.
+    /// </summary>
+    public const int MaxLength = 4 * 1024 * 1024;
 
     /// <summary>Reads the state record; null when the file is missing, not a regular file, too large or not valid JSON.</summary>
     public static DaemonStateRecord? Read(string path) => Read(path, Platforms.Current, out _);
@@ -49,6 +53,8 @@ public static class StateFile
         try
         {
             var record = JsonSerializer.Deserialize(json, StateJsonContext.Default.DaemonStateRecord);
+            if (record is not null)
+                StateFileVersion1.Upgrade(record);
             if (record is null || record.Pid <= 0)
             {
                 problem = $"state file '{path}' holds no PID";
@@ -63,6 +69,16 @@ public static class StateFile
         }
     }
 
-    internal static byte[] Serialize(DaemonStateRecord record) =>
-        JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.DaemonStateRecord);
+    /// <summary>The JSON of a record; throws <see cref="PidGuardException"/> when it would exceed <see cref="MaxLength"/>.</summary>
+    internal static byte[] Serialize(DaemonStateRecord record, string path = "state file")
+    {
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.DaemonStateRecord);
+        if (json.Length > MaxLength)
+        {
+            long commandBytes = record.CommandLine?.Sum(a => (long)System.Text.Encoding.UTF8.GetByteCount(a)) ?? 0;
+            throw new PidGuardException(
+                $"The state of '{record.Name}' would take {json.Length} bytes in '{path}', over the {MaxLength}-byte limit of the state file (its command line alone is {commandBytes} bytes); shorten the command line.", path);
+        }
+        return json;
+    }
 }

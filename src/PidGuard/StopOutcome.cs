@@ -40,6 +40,12 @@ public sealed record StopOutcome
     /// <summary>Why it failed, or what was cleaned.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>
+    /// Something that went wrong after the daemon was stopped (its leftover pid file could not be
+    /// removed, say). It does not change <see cref="Result"/>: the outcome is about the process.
+    /// </summary>
+    public string? Warning { get; init; }
+
     /// <summary>True when the daemon is no longer running (every result but <see cref="StopResult.Failed"/>).</summary>
     public bool Succeeded => Result != StopResult.Failed;
 }

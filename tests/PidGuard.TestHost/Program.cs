@@ -118,7 +118,7 @@ try
             string name = Arg(1);
             var options = Options(Arg(2));
             var paths = DaemonPaths.For(name, RuntimeDirectory.Ensure(Arg(2)));
-            foreach (string item in args.Skip(3))
+            foreach (string item in args.Skip(3).Where(a => !a.StartsWith("--", StringComparison.Ordinal)))
             {
                 string label = item[..item.IndexOf('=')];
                 string spec = item[(item.IndexOf('=') + 1)..];
@@ -136,11 +136,11 @@ try
                     File.WriteAllBytes(paths.PidFile, Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7 + 13)).ToArray());
                 var status = DaemonProbe.GetStatus(name, options);
                 var decision = SignalDecision.For(status);
-                var outcome = await DaemonStopper.StopAsync(name, StopSchedule.Parse("TERM/1/KILL/1"), options);
+                var outcome = Has("--no-stop") ? null : await DaemonStopper.StopAsync(name, StopSchedule.Parse("TERM/1/KILL/1"), options);
                 var left = new FileInfo(paths.PidFile);
                 string after = Directory.Exists(paths.PidFile) ? "dir" : left.LinkTarget is not null ? "symlink" : left.Exists ? "file" : "gone";
                 string targetAfter = File.Exists(target) ? File.ReadAllText(target) : "-";
-                Say($"CASE {label} status={status.State} lsb={status.LsbExitCode} pid={status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} verified={status.IsIdentityVerified} may={decision.MaySignal} stop={outcome.Result} signal={outcome.LastSignal ?? "-"} after={after} target={targetAfter}");
+                Say($"CASE {label} status={status.State} lsb={status.LsbExitCode} pid={status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} verified={status.IsIdentityVerified} may={decision.MaySignal} decided={decision.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} stop={outcome?.Result.ToString() ?? "-"} signal={outcome?.LastSignal ?? "-"} after={after} target={targetAfter}");
                 if (Directory.Exists(paths.PidFile))
                     Directory.Delete(paths.PidFile);
                 else
@@ -162,6 +162,8 @@ try
             // notify MESSAGE [--after MS] [--then-sleep MS] : send an sd_notify datagram to $NOTIFY_SOCKET.
             Thread.Sleep(int.Parse(Flag("--after") ?? "0", CultureInfo.InvariantCulture));
             string socketPath = Environment.GetEnvironmentVariable("NOTIFY_SOCKET") ?? throw new InvalidOperationException("NOTIFY_SOCKET is not set");
+            if (socketPath.StartsWith('@'))
+                socketPath = "\0" + socketPath[1..]; // the abstract namespace, as sd_notify(3) reads '@'
             using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified))
                 socket.SendTo(System.Text.Encoding.UTF8.GetBytes(Arg(1)), new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
             Say("NOTIFIED");

@@ -265,7 +265,7 @@ public class InstanceLockTests : IDisposable
     public void Adopt_without_an_inherited_descriptor_is_a_clear_error()
     {
         Assert.False(InstanceLock.HasInheritedLock);
-        var e = Assert.Throws<InvalidOperationException>(() => InstanceLock.Adopt("x", _dir.Options()));
+        var e = Assert.Throws<PidGuardException>(() => InstanceLock.Adopt("x", _dir.Options()));
         Assert.Contains(InstanceLock.LockFdEnvironmentVariable, e.Message, StringComparison.Ordinal);
     }
 

@@ -141,34 +141,42 @@ public class BadPidFileTests : IDisposable
         foreach (string label in new[] { "empty", "blank", "abc", "minus1", "zero", "init", "huge", "mixed", "nul", "junk" })
         {
             string row = rows[label];
-            Assert.Contains("status=Stale lsb=1 pid=- verified=False may=False stop=StaleCleaned signal=- after=gone", row, StringComparison.Ordinal);
+            Assert.Contains("status=Stale lsb=1 pid=- verified=False may=False decided=- stop=StaleCleaned signal=- after=gone", row, StringComparison.Ordinal);
         }
-        Assert.Contains("status=Unknown lsb=4 pid=- verified=False may=False stop=Failed signal=- after=symlink target=2", rows["symlink"], StringComparison.Ordinal);
-        Assert.Contains("status=Unknown lsb=4 pid=- verified=False may=False stop=Failed signal=- after=dir", rows["directory"], StringComparison.Ordinal);
+        Assert.Contains("status=Unknown lsb=4 pid=- verified=False may=False decided=- stop=Failed signal=- after=symlink target=2", rows["symlink"], StringComparison.Ordinal);
+        Assert.Contains("status=Unknown lsb=4 pid=- verified=False may=False decided=- stop=Failed signal=- after=dir", rows["directory"], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void With_the_lock_held_every_bad_pid_file_is_Running_unverified_and_nothing_is_signalled()
+    public void With_the_lock_held_a_bad_pid_file_is_never_signalled_and_the_state_file_still_proves_the_holder()
     {
+        // C records signals: a pid file of -1 or 0 that were ever signalled would reach it.
         var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + $"""
+            HB sigrecord "$ROOT/c.sig" > "$ROOT/c.out" &
+            C=$!
+            waitfor "$ROOT/c.out" READY
             HB hold d "$DIR" --on-term ignore > "$ROOT/a.out" &
             A=$!
             waitfor "$ROOT/a.out" ACQUIRED
+            echo "HOLDER=$A"
             rm "$DIR/d.pid"
-            H table d "$DIR" {string.Join(' ', Cases.Select(c => $"'{c}'"))}
+            H table d "$DIR" --no-stop {string.Join(' ', Cases.Select(c => $"'{c}'"))}
+            echo '-1' > "$DIR/d.pid"
+            H stop d "$DIR" TERM/0.5/KILL/2
+            sleep 0.3
+            echo "SIGNALS[$(cat "$ROOT/c.sig" 2>/dev/null)]"
             alive $A A
-            cat "$ROOT/a.out"
+            alive $C C
             """);
         Assert.True(code == 0, output);
         var rows = Table(output);
         Assert.Equal(Cases.Length, rows.Count);
+        string holder = output.Split('\n').Single(l => l.StartsWith("HOLDER=", StringComparison.Ordinal))[7..];
         foreach (var row in rows.Values)
-        {
-            Assert.Contains("status=Running lsb=0", row, StringComparison.Ordinal);
-            Assert.Contains("verified=False may=False stop=Failed signal=-", row, StringComparison.Ordinal);
-            Assert.DoesNotContain("after=gone", row, StringComparison.Ordinal);
-        }
-        Assert.Contains("ALIVE A", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("GOT TERM", output, StringComparison.Ordinal);
+            Assert.Contains($"status=Running lsb=0 pid={holder} verified=True may=True decided={holder}", row, StringComparison.Ordinal);
+        Assert.Contains("OUTCOME Killed", output, StringComparison.Ordinal);
+        Assert.Contains("SIGNALS[]", output, StringComparison.Ordinal);
+        Assert.Contains("DEAD A", output, StringComparison.Ordinal);
+        Assert.Contains("ALIVE C", output, StringComparison.Ordinal);
     }
 }

@@ -132,38 +132,45 @@ public partial class StopTests : IDisposable
     }
 
     [Fact]
-    public void Pid_file_naming_an_unrelated_live_process_while_the_lock_is_held_is_never_signalled()
+    public void Pid_and_state_files_naming_an_unrelated_live_process_while_the_lock_is_held_never_get_it_signalled()
     {
+        // B records every signal it gets. Three daemons hold their locks and ignore TERM; their files are tampered:
+        // d1's pid file names B (the state file still proves the holder), d2's state file names B too (only the
+        // kernel's lock record proves the holder), d3 has no state file at all (nothing proves the holder).
         string output = Run("""
-            HB hold d "$DIR" --on-term ignore > "$ROOT/a.out" &
-            A=$!
-            waitfor "$ROOT/a.out" ACQUIRED
             HB sigrecord "$ROOT/b.sig" > "$ROOT/b.out" &
             B=$!
             waitfor "$ROOT/b.out" READY
-            echo $B > "$DIR/d.pid"
-            H status d "$DIR"
-            H stop d "$DIR" TERM/1/KILL/1
-            # Now the state file names B too, with A's start token: still a mismatch.
-            sed -i "s/\"pid\": [0-9]*/\"pid\": $B/" "$DIR/d.json"
-            H stop d "$DIR" TERM/1/KILL/1
+            for d in d1 d2 d3; do HB hold $d "$DIR" --on-term ignore > "$ROOT/$d.out" & eval "$d=$!"; waitfor "$ROOT/$d.out" ACQUIRED; done
+            echo $B > "$DIR/d1.pid"
+            echo $B > "$DIR/d2.pid"; sed -i "s/\"pid\": [0-9]*/\"pid\": $B/" "$DIR/d2.json"
+            echo $B > "$DIR/d3.pid"; rm "$DIR/d3.json"
+            for d in d1 d2 d3; do H status $d "$DIR"; H stop $d "$DIR" TERM/0.5/KILL/2; done
             sleep 0.3
             echo "SIGNALS[$(cat "$ROOT/b.sig" 2>/dev/null)]"
-            alive $A A
-            alive $B B
-            cat "$ROOT/a.out"
+            alive $B B; alive $d1 D1; alive $d2 D2; alive $d3 D3
             """);
+        var statuses = output.Split('\n').Where(l => l.StartsWith("STATUS", StringComparison.Ordinal)).ToList();
         var outcomes = output.Split('\n').Where(l => l.StartsWith("OUTCOME", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, outcomes.Count);
-        Assert.All(outcomes, o => Assert.StartsWith("OUTCOME Failed", o, StringComparison.Ordinal));
-        Assert.All(outcomes, o => Assert.Contains("signal=-", o, StringComparison.Ordinal));
-        Assert.Contains("reused", outcomes[1], StringComparison.Ordinal);
-        Assert.Contains("STATUS Running", output, StringComparison.Ordinal);
-        Assert.Contains("verified=False", output, StringComparison.Ordinal);
+        Assert.Equal(3, outcomes.Count);
+        // d1: the state file proves the holder whatever the pid file says: the holder is stopped, B is not touched.
+        Assert.StartsWith("STATUS Running", statuses[0], StringComparison.Ordinal);
+        Assert.Contains("verified=True", statuses[0], StringComparison.Ordinal);
+        Assert.Contains("pid file does not name it", statuses[0], StringComparison.Ordinal);
+        Assert.StartsWith("OUTCOME Killed", outcomes[0], StringComparison.Ordinal);
+        // d2: the files prove nothing (the PID is B's, the token A's), but the kernel shows who holds the lock.
+        Assert.StartsWith("STATUS Lingering", statuses[1], StringComparison.Ordinal);
+        Assert.StartsWith("OUTCOME Killed", outcomes[1], StringComparison.Ordinal);
+        // d3: nothing proves the holder: nothing is signalled.
+        Assert.StartsWith("STATUS Running", statuses[2], StringComparison.Ordinal);
+        Assert.Contains("verified=False", statuses[2], StringComparison.Ordinal);
+        Assert.StartsWith("OUTCOME Failed", outcomes[2], StringComparison.Ordinal);
+        Assert.Contains("signal=-", outcomes[2], StringComparison.Ordinal);
         Assert.Contains("SIGNALS[]", output, StringComparison.Ordinal);
-        Assert.Contains("ALIVE A", output, StringComparison.Ordinal);
         Assert.Contains("ALIVE B", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("GOT TERM", output, StringComparison.Ordinal);
+        Assert.Contains("DEAD D1", output, StringComparison.Ordinal);
+        Assert.Contains("DEAD D2", output, StringComparison.Ordinal);
+        Assert.Contains("ALIVE D3", output, StringComparison.Ordinal);
     }
 
     [Fact]

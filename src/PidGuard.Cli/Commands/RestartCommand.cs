@@ -21,6 +21,7 @@ internal static class RestartCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = StopCommand.Schedule(result.GetValue(timeout), result.GetValue(retry));
+            _ = Seconds.Parse(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
             var record = StateFile.Read(paths.StateFile);
             if (record?.CommandLine is not { Count: > 0 } commandLine)
                 throw new CliError($"nothing is recorded for {paths.Name} in '{paths.StateFile}'; start it with 'pidguard start {paths.Name} -- COMMAND'", ExitCodes.Failure);
@@ -30,9 +31,13 @@ internal static class RestartCommand
             int stopped = StopCommand.Report(outcome);
             if (stopped != ExitCodes.Ok)
                 return stopped;
-            double? ready = result.GetValue(waitReady);
+            var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready");
             var request = new StartRequest(commandLine, record.WorkingDirectory ?? Environment.CurrentDirectory, record.LogFile,
-                RestartPolicies.Parse(record.RestartPolicy), new Dictionary<string, string>(), null, ready is { } r ? TimeSpan.FromSeconds(r) : null);
+                RestartPolicies.Parse(record.RestartPolicy), new Dictionary<string, string>(), null, ready)
+            {
+                MaxRestarts = record.MaxRestarts,
+                RestartWindow = TimeSpan.FromSeconds(record.RestartWindowSeconds ?? 60),
+            };
             return await Starter.StartAsync(paths, request, ct).ConfigureAwait(false);
         }));
         return command;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.ComponentModel;
 
 namespace PidGuard.Cli.Commands;
 
@@ -11,7 +10,7 @@ internal static class RunCommand
         var selector = new DaemonSelector();
         var wait = new Option<double>("--wait", "-w") { Description = "Wait up to SEC seconds for the lock instead of failing at once.", HelpName = "SEC" };
         var conflict = new Option<int>("--conflict-exit-code") { Description = "Exit code when another instance runs.", DefaultValueFactory = _ => ExitCodes.AlreadyRunning, HelpName = "N" };
-        var command = new Command("run", "Run COMMAND in the foreground as the single instance of NAME: take the lock, run it holding the lock, forward TERM/INT/HUP/QUIT/USR1/USR2, remove the pid file when it ends, exit with its code (128+N when killed by signal N).");
+        var command = new Command("run", "Run COMMAND in the foreground as the single instance of NAME: take the lock, run it holding the lock (the pid file names it), forward TERM/INT/HUP/QUIT/USR1/USR2, end what it leaves behind when it exits, remove the pid file, exit with its code (128+N when killed by signal N).");
         command.Arguments.Add(tokens);
         selector.AddTo(command);
         command.Options.Add(wait);
@@ -22,44 +21,21 @@ internal static class RunCommand
             if (argv.Length == 0)
                 throw CliError.Usage("no COMMAND given: pidguard run NAME -- COMMAND [ARGS...]");
             var paths = selector.Resolve(result, name);
-            var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = argv };
+            var waitFor = Seconds.Parse(result.GetValue(wait), "--wait");
+            var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = argv, Supervising = true };
             InstanceLock held;
             try
             {
-                double seconds = result.GetValue(wait);
-                held = seconds > 0
-                    ? await InstanceLock.AcquireAsync(paths.Name, TimeSpan.FromSeconds(seconds), options, ct).ConfigureAwait(false)
+                held = waitFor > TimeSpan.Zero
+                    ? await InstanceLock.AcquireAsync(paths.Name, waitFor, options, ct).ConfigureAwait(false)
                     : InstanceLock.Acquire(paths.Name, options);
             }
             catch (AlreadyRunningException e)
             {
                 return CommandAction.Fail(e.Message, result.GetValue(conflict));
             }
-            using (held)
-            using (var signals = new SignalForwarder())
-            {
-                System.Diagnostics.Process child;
-                try
-                {
-                    child = held.StartProcessSharingLock(ChildExit.StartInfo(argv));
-                }
-                catch (Win32Exception e)
-                {
-                    return CommandAction.Fail($"cannot run '{argv[0]}': {e.Message}", 127);
-                }
-                using (child)
-                {
-                    signals.Attach(child);
-                    held.UpdateState(s =>
-                    {
-                        s.ChildPid = child.Id;
-                        s.ChildStartToken = ProcessIdentity.GetStartToken(child.Id);
-                    });
-                    await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                    signals.Attach(null);
-                    return child.ExitCode;
-                }
-            }
+            var settings = new SupervisorSettings { Command = argv, Foreground = true };
+            return await new Supervisor(paths, settings, held).RunAsync().ConfigureAwait(false);
         }));
         return command;
     }

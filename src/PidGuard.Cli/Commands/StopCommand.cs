@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 
 namespace PidGuard.Cli.Commands;
 
@@ -26,12 +25,8 @@ internal static class StopCommand
     {
         if (timeout is not null && retry is not null)
             throw CliError.Usage("give either --timeout or --retry, not both");
-        if (timeout is { } t)
-        {
-            if (t < 0 || double.IsNaN(t))
-                throw CliError.Usage($"--timeout {t.ToString(CultureInfo.InvariantCulture)} must be 0 or more seconds");
-            return StopSchedule.FromTimeout(TimeSpan.FromSeconds(t));
-        }
+        if (Seconds.Parse(timeout, "--timeout") is { } t)
+            return StopSchedule.FromTimeout(t);
         return retry is null ? StopSchedule.Default : StopSchedule.Parse(retry);
     }
 
@@ -59,6 +54,12 @@ internal static class StopCommand
         return command;
     }
 
+    private static void WarnIfAny(StopOutcome o)
+    {
+        if (o.Warning is { } warning)
+            Console.Error.WriteLine($"pidguard: warning: {o.Name}: {warning}");
+    }
+
     public static int Report(StopOutcome o)
     {
         switch (o.Result)
@@ -71,9 +72,11 @@ internal static class StopCommand
                 return ExitCodes.Ok;
             case StopResult.Terminated:
                 Console.Out.WriteLine($"stopped {o.Name} (PID: {o.Pid}) in {TimeText.Of(o.Elapsed)}");
+                WarnIfAny(o);
                 return ExitCodes.Ok;
             case StopResult.Killed:
                 Console.Out.WriteLine($"killed {o.Name} (PID: {o.Pid}) after {TimeText.Of(o.Elapsed)}");
+                WarnIfAny(o);
                 return ExitCodes.Ok;
             default:
                 return CommandAction.Fail($"cannot stop {o.Name}: {o.Reason}", ExitCodes.Failure);

@@ -11,16 +11,30 @@ internal static class SuperviseCommand
         var selector = new DaemonSelector();
         var log = new Option<string>("--log") { Required = true };
         var restart = new Option<string>("--restart") { DefaultValueFactory = _ => "no" };
+        var maxRestarts = new Option<int?>("--max-restarts");
+        var window = new Option<double>("--restart-window") { DefaultValueFactory = _ => 60 };
+        var umask = new Option<string?>("--umask");
         var command = new Command("supervise", "Internal: the supervisor process of 'pidguard start'.") { Hidden = true };
         command.Arguments.Add(tokens);
         selector.AddTo(command);
-        command.Options.Add(log);
-        command.Options.Add(restart);
+        foreach (var o in new Option[] { log, restart, maxRestarts, window, umask })
+            command.Options.Add(o);
         command.SetAction((result, _) => CommandAction.RunAsync(() =>
         {
             var paths = selector.Resolve(result, null);
-            var supervisor = new Supervisor(paths, result.GetValue(tokens)!, RestartPolicies.Parse(result.GetValue(restart)), result.GetValue(log)!);
-            return supervisor.RunAsync();
+            if (result.GetValue(umask) is { } mask)
+                PidGuard.Platform.Platforms.Current.SetUmask(Starter.ParseUmask(mask)); // inherited by the program the supervisor spawns
+            var settings = new SupervisorSettings
+            {
+                Command = result.GetValue(tokens)!,
+                Restart = RestartPolicies.Parse(result.GetValue(restart)),
+                MaxRestarts = result.GetValue(maxRestarts),
+                RestartWindow = Seconds.Parse(result.GetValue(window), "--restart-window"),
+                LogFile = result.GetValue(log),
+            };
+            var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = settings.Command, Supervising = true };
+            var held = InstanceLock.Adopt(paths.Name, options);
+            return new Supervisor(paths, settings, held).RunAsync();
         }));
         return command;
     }

@@ -20,10 +20,12 @@ internal interface IPlatform
     /// <summary>flock(op | LOCK_NB); false when another open file description holds a conflicting lock.</summary>
     bool TryLock(SafeFd fd, int operation, string path);
 
-    void Unlock(SafeFd fd, string path);
 
     /// <summary>lstat(2); null when the path does not exist.</summary>
     FileStatus? LStat(string path);
+
+    /// <summary>stat(2), following symbolic links; null when the path does not exist.</summary>
+    FileStatus? Stat(string path);
 
     FileStatus FStat(SafeFd fd, string path);
 
@@ -37,6 +39,8 @@ internal interface IPlatform
     void FSync(SafeFd fd, string path);
 
     void FChmod(SafeFd fd, int mode, string path);
+
+    void Chmod(string path, int mode);
 
     void Rename(string from, string to);
 
@@ -72,4 +76,38 @@ internal interface IPlatform
     string? NetworkFileSystemName(string path);
 
     SignalTable Signals { get; }
+
+    /// <summary>
+    /// Starts a program with exactly the descriptors the request names (posix_spawn). Throws
+    /// <see cref="ProgramNotFoundException"/> when the program is not found.
+    /// </summary>
+    int Spawn(SpawnRequest request);
+
+    /// <summary>
+    /// Blocks until child <paramref name="pid"/> has exited. Without <paramref name="reap"/> the
+    /// child stays a zombie, so its PID (and its process group id) cannot be reused until
+    /// <see cref="ReapChild"/>. Null when it is not a child of this process.
+    /// </summary>
+    ChildExitStatus? WaitForChild(int pid, bool reap);
+
+    void ReapChild(int pid);
+
+    /// <summary>The processes that hold the exclusive flock of the lock file (Linux /proc); empty where unknown.</summary>
+    IReadOnlyList<int> FindLockHolders(FileStatus lockFile);
+
+    /// <summary>True when <paramref name="pid"/> holds the exclusive flock of the lock file (Linux /proc).</summary>
+    bool HoldsLock(int pid, FileStatus lockFile);
+
+    /// <summary>The live members of a process group (Linux /proc); empty where unknown.</summary>
+    IReadOnlyList<int> ProcessGroupMembers(int processGroup);
+
+    bool IsTerminal(int fd);
+
+    /// <summary>The foreground process group of the terminal <paramref name="fd"/>, or null.</summary>
+    int? ForegroundProcessGroup(int fd);
+
+    int OwnProcessGroup { get; }
+
+    /// <summary>umask(2): the file mode creation mask of this process and of the programs it starts.</summary>
+    void SetUmask(int mask);
 }

@@ -18,6 +18,12 @@ internal static unsafe partial class MacNative
     [LibraryImport(Libc, EntryPoint = "lstat$INODE64", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int LStatX64(string path, byte* buffer);
 
+    [LibraryImport(Libc, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int StatArm64(string path, byte* buffer);
+
+    [LibraryImport(Libc, EntryPoint = "stat$INODE64", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int StatX64(string path, byte* buffer);
+
     [LibraryImport(Libc, EntryPoint = "fstat", SetLastError = true)]
     internal static partial int FStatArm64(int fd, byte* buffer);
 

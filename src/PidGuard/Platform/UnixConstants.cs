@@ -16,6 +16,13 @@ internal sealed class UnixConstants
     public required int OCloExec { get; init; }
     public required int ODirectory { get; init; }
     public required int ONonBlock { get; init; }
+    public required int OAppend { get; init; }
+    public required int ONoCtty { get; init; }
+    public required int FDupFdCloExec { get; init; }
+    public required int WNoWait { get; init; }
+
+    /// <summary>posix_spawnattr flags: SETSID is a glibc / macOS extension with different values.</summary>
+    public required short SpawnSetSid { get; init; }
 
     public required int EAgain { get; init; }
     public required int ELoop { get; init; }
@@ -34,10 +41,20 @@ internal sealed class UnixConstants
     public const int EIsDir = 21;
     public const int EInval = 22;
 
+    public const int ECHild = 10;
+
+    public const short SpawnSetPGroup = 0x02;
+    public const short SpawnSetSigDef = 0x04;
+    public const short SpawnSetSigMask = 0x08;
+    public const short SpawnCloExecDefaultMacOS = 0x4000;
+
+    public const int WNoHang = 1;
+    public const int WExited = 4;
+    public const int CldExited = 1;
+
     public const int LockSh = 1;
     public const int LockEx = 2;
     public const int LockNb = 4;
-    public const int LockUn = 8;
 
     public const int SIfMt = 0xF000;
     public const int SIfReg = 0x8000;
@@ -60,6 +77,11 @@ internal sealed class UnixConstants
             OCloExec = 0x80000,
             ODirectory = x86 ? 0x10000 : 0x4000,
             ONonBlock = 0x800,
+            OAppend = 0x400,
+            ONoCtty = 0x100,
+            FDupFdCloExec = 1030,
+            WNoWait = 0x01000000,
+            SpawnSetSid = 0x80,
             EAgain = 11,
             ELoop = 40,
             ENoSys = 38,
@@ -79,6 +101,11 @@ internal sealed class UnixConstants
         OCloExec = 0x1000000,
         ODirectory = 0x100000,
         ONonBlock = 0x4,
+        OAppend = 0x8,
+        ONoCtty = 0x20000,
+        FDupFdCloExec = 67,
+        WNoWait = 0x20,
+        SpawnSetSid = 0x400,
         EAgain = 35,
         ELoop = 62,
         ENoSys = 78,

@@ -33,6 +33,9 @@ internal static unsafe partial class UnixNative
     [LibraryImport(Libc, EntryPoint = "fchmod", SetLastError = true)]
     internal static partial int FChmod(int fd, int mode);
 
+    [LibraryImport(Libc, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Chmod(string path, int mode);
+
     [LibraryImport(Libc, EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Rename(string from, string to);
 

@@ -6,7 +6,7 @@ using System.Text;
 namespace PidGuard.Platform;
 
 /// <summary>The Linux and macOS implementation of <see cref="IPlatform"/>.</summary>
-internal sealed unsafe class UnixPlatform : IPlatform
+internal sealed unsafe partial class UnixPlatform : IPlatform
 {
     private readonly bool _linux;
     private readonly bool _appleArm64;
@@ -67,29 +67,29 @@ internal sealed unsafe class UnixPlatform : IPlatform
         }
     }
 
-    public void Unlock(SafeFd fd, string path)
-    {
-        if (UnixNative.Flock(fd.Fd, UnixConstants.LockUn) != 0)
-            throw new UnixIOException(Marshal.GetLastPInvokeError(), "flock(LOCK_UN)", path);
-    }
+    public FileStatus? LStat(string path) => StatPath(path, followLinks: false);
 
-    public FileStatus? LStat(string path)
+    public FileStatus? Stat(string path) => StatPath(path, followLinks: true);
+
+    private FileStatus? StatPath(string path, bool followLinks)
     {
         if (_linux)
         {
             byte* buf = stackalloc byte[LinuxNative.StatxBufferSize];
-            if (LinuxNative.Statx(LinuxNative.AtFdCwd, path, LinuxNative.AtSymlinkNoFollow, LinuxNative.StatxBasicStats, buf) == 0)
+            if (LinuxNative.Statx(LinuxNative.AtFdCwd, path, followLinks ? 0 : LinuxNative.AtSymlinkNoFollow, LinuxNative.StatxBasicStats, buf) == 0)
                 return LinuxNative.ParseStatx(buf);
         }
         else
         {
             byte* buf = stackalloc byte[MacNative.StatBufferSize];
-            int rc = _appleArm64 ? MacNative.LStatArm64(path, buf) : MacNative.LStatX64(path, buf);
+            int rc = followLinks
+                ? (_appleArm64 ? MacNative.StatArm64(path, buf) : MacNative.StatX64(path, buf))
+                : (_appleArm64 ? MacNative.LStatArm64(path, buf) : MacNative.LStatX64(path, buf));
             if (rc == 0)
                 return MacNative.ParseStat(buf);
         }
         int errno = Marshal.GetLastPInvokeError();
-        if (errno is UnixConstants.ENoEnt)
+        if (errno is UnixConstants.ENoEnt or UnixConstants.ENotDir)
             return null;
         throw new UnixIOException(errno, "stat", path);
     }
@@ -173,6 +173,12 @@ internal sealed unsafe class UnixPlatform : IPlatform
     {
         if (UnixNative.FChmod(fd.Fd, mode) != 0)
             throw new UnixIOException(Marshal.GetLastPInvokeError(), "fchmod", path);
+    }
+
+    public void Chmod(string path, int mode)
+    {
+        if (UnixNative.Chmod(path, mode) != 0)
+            throw new UnixIOException(Marshal.GetLastPInvokeError(), "chmod", path);
     }
 
     public void Rename(string from, string to)

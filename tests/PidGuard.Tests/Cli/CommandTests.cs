@@ -9,11 +9,11 @@ public class CommandTests : CliScenario
     public void Run_passes_the_exit_code_through_and_cleans_up()
     {
         string o = Run("""
-            P run job -- sh -c 'test -f "$0" && echo pidfile-present; exit 7' "$DIR/job.pid"; echo "CODE=$?"
+            P run job -- sh -c 'for i in $(seq 1 100); do [ "$(cat "$0" 2>/dev/null)" = "$$" ] && echo pidfile-names-the-program && break; sleep 0.02; done; exit 7' "$DIR/job.pid"; echo "CODE=$?"
             ls -a "$DIR"
             """);
         Assert.Equal("7", Value(o, "CODE"));
-        Assert.Contains("pidfile-present", o, StringComparison.Ordinal);
+        Assert.Contains("pidfile-names-the-program", o, StringComparison.Ordinal);
         Assert.DoesNotContain("job.pid\n", o, StringComparison.Ordinal);
     }
 
@@ -23,7 +23,7 @@ public class CommandTests : CliScenario
         string o = Run("""
             P run fg -- sleep 300 &
             RUNNER=$!
-            waitfor "$DIR/fg.json" childPid
+            waitfor "$DIR/fg.json" '"phase": "running"'
             kill -TERM $RUNNER
             wait $RUNNER; echo "CODE=$?"
             """);
@@ -35,7 +35,7 @@ public class CommandTests : CliScenario
     {
         string o = Run("""
             P run hold -- sleep 3 &
-            waitfor "$DIR/hold.json" childPid
+            waitfor "$DIR/hold.json" '"phase": "running"'
             P run hold -- true 2>/dev/null; echo "CONFLICT=$?"
             P run hold --conflict-exit-code 9 -- true 2>/dev/null; echo "CUSTOM=$?"
             P run hold --wait 10 -- echo got-it; echo "WAITED=$?"
@@ -153,7 +153,9 @@ public class CommandTests : CliScenario
         var json = JsonDocument.Parse(File.ReadAllText(Path.Join(Dir.Root, "js.json"))).RootElement;
         Assert.Equal("running", json.GetProperty("state").GetString());
         Assert.True(json.GetProperty("verified").GetBoolean());
-        Assert.True(json.GetProperty("childPid").GetInt32() > 1);
+        Assert.True(json.GetProperty("pid").GetInt32() > 1);
+        Assert.True(json.GetProperty("supervisorPid").GetInt32() > 1);
+        Assert.NotEqual(json.GetProperty("pid").GetInt32(), json.GetProperty("supervisorPid").GetInt32());
         Assert.Equal("sleep", json.GetProperty("commandLine")[0].GetString());
     }
 

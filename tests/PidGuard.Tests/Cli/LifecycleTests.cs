@@ -21,7 +21,7 @@ public class LifecycleTests : CliScenario
         Assert.Equal("0", Value(o, "START"));
         Assert.Matches(@"started web \(PID: \d+\)", o);
         Assert.Equal("0", Value(o, "STATUS"));
-        Assert.Matches(@"web is running \(PID: \d+\), child PID \d+, up", o);
+        Assert.Matches(@"web is running \(PID: \d+\), supervisor PID \d+, up", o);
         Assert.Matches(@"stopped web \(PID: \d+\) in \d+", o);
         Assert.Equal("0", Value(o, "STOP"));
         Assert.Contains("web is not running", o, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public class LifecycleTests : CliScenario
             P status job; echo "STATUS2=$?"
             """);
         Assert.Equal("1", Value(o, "STATUS"));
-        Assert.Matches(@"job is dead \(PID: \d+\), its pid file remains, last exit: code 3", o);
+        Assert.Matches(@"job is dead \(PID: \d+\), last exit: code 3", o);
         Assert.Equal("1", Value(o, "JSON"));
         Assert.Equal("0", Value(o, "RESTART"));
         Assert.Equal("0", Value(o, "STATUS2"));
@@ -162,18 +162,22 @@ public class LifecycleTests : CliScenario
         Prerequisite.RequireCommand("pgrep"); // without it "|| echo NO_SLEEP" would pass
         string o = Run("""
             P start orphan -- sleep 300
-            SUP=$(cat "$DIR/orphan.pid")
+            SUP=$(sed -n '/"supervisor"/,/}/s/.*"pid": \([0-9]*\).*/\1/p' "$DIR/orphan.json")
+            echo "PROGRAM=$(cat "$DIR/orphan.pid")"
             kill -9 $SUP
             sleep 0.2
             P status orphan; echo "STATUS=$?"
-            P start orphan -- sleep 300 2>/dev/null; echo "START=$?"
+            P start orphan -- sleep 300 2> "$ROOT/start.err"; echo "START=$?"
+            cat "$ROOT/start.err"
             P stop orphan --timeout 2; echo "STOP=$?"
             P status orphan; echo "STATUS2=$?"
             pgrep -x sleep || echo "NO_SLEEP"
             """);
         Assert.Equal("0", Value(o, "STATUS"));
-        Assert.Contains("the supervisor", o, StringComparison.Ordinal);
+        Assert.Matches(@"orphan is running \(PID: \d+\).*its supervisor \(PID \d+\) is gone", o);
         Assert.Equal("75", Value(o, "START"));
+        // The conflict names the program, the PID the user can act on (not "PID: unknown").
+        Assert.Contains($"Daemon already running (PID: {Value(o, "PROGRAM")})", o, StringComparison.Ordinal);
         Assert.Equal("0", Value(o, "STOP"));
         Assert.Equal("3", Value(o, "STATUS2"));
         Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
