@@ -112,14 +112,15 @@ internal static class Starter
 
     private static void PrepareLog(string path)
     {
+        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         try
         {
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Append,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-            });
+            using var log = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+            File.SetUnixFileMode(log.SafeFileHandle, mode); // the umask applied at creation (0277 would make it unwritable)
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // it exists already: appended to as it is
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -116,7 +116,9 @@ internal static class StatusView
     private static string Restarting(DaemonStateRecord? r)
     {
         var parts = new List<string>();
-        if (r?.LastExit is { } exit)
+        if (r?.Phase == SupervisorPhase.Running)
+            parts.Add("its program just exited");
+        else if (r?.LastExit is { } exit)
             parts.Add($"last exit: {ExitText(exit)}");
         parts.Add(Count(r?.Restarts ?? 0, "restart"));
         if (r?.NextRestartAt is { } next)

@@ -198,7 +198,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                     break;
             }
         }
-        catch (PidGuardException e)
+        catch (IOException e)
         {
             Say($"cannot record {key}: {e.Message}");
         }
@@ -215,7 +215,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         {
             update();
         }
-        catch (PidGuardException e)
+        catch (IOException e)
         {
             Say($"cannot update the state of {paths.Name}: {e.Message}");
         }

@@ -102,7 +102,13 @@ public sealed partial class InstanceLock
         }
     }
 
-    private DaemonProcess StartLocked(SpawnRequest request) => DaemonProcess.Start(_platform, new SpawnRequest
+    private DaemonProcess StartLocked(SpawnRequest request)
+    {
+        _shared = true;
+        return DaemonProcess.Start(_platform, Sharing(request));
+    }
+
+    private SpawnRequest Sharing(SpawnRequest request) => new()
     {
         Program = request.Program,
         Arguments = request.Arguments,
@@ -113,9 +119,8 @@ public sealed partial class InstanceLock
         Error = request.Error,
         ErrorToOutput = request.ErrorToOutput,
         Grouping = request.Grouping,
-        ForegroundTerminal = request.ForegroundTerminal,
         Lock = _fd,
-    });
+    };
 
     /// <summary>
     /// A supervisor records the program it started as the daemon's main process: the state file
@@ -159,9 +164,14 @@ public sealed partial class InstanceLock
         {
             ThrowIfNotWriter();
             var supervisor = _state.Supervisor ?? throw new InvalidOperationException("Only a supervisor records its program's exit.");
+            IOException? notRemoved = null;
             try
             {
                 RemoveIfOurs(Paths.PidFile, _pidFileWritten);
+            }
+            catch (IOException e)
+            {
+                notRemoved = e; // the state is still worth recording
             }
             finally
             {
@@ -175,7 +185,19 @@ public sealed partial class InstanceLock
             next.NextRestartAt = nextRestartAt;
             next.Ready = null;
             _state = next;
-            WriteState();
+            try
+            {
+                WriteState();
+            }
+            catch (Exception e)
+            {
+                var wrapped = AsPidGuardException(e, $"Cannot write the state file of '{Name}'");
+                if (!ReferenceEquals(wrapped, e))
+                    throw wrapped;
+                throw;
+            }
+            if (notRemoved is not null)
+                throw AsPidGuardException(notRemoved, $"Cannot remove the pid file of '{Name}'");
         }
     }
 

@@ -31,6 +31,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private readonly FileStatus _lockFile;
     private SafeFd? _fd;
+    private bool _shared; // a process was started with this lock: never LOCK_UN it
     private FileStatus? _pidFileWritten;
     private FileStatus? _stateFileWritten;
     private DaemonStateRecord _state;
@@ -130,13 +131,28 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
             }
             finally
             {
-                // Never LOCK_UN: a child sharing this open file description would lose the lock while
-                // it runs. Closing drops the lock only when no other holder is left.
+                // A lock this process shared with a child is never LOCK_UN'd: the child would lose it while it
+                // runs; closing drops it only when no holder is left. One never shared is unlocked before the
+                // close, so that a copy another thread's fork holds until its exec cannot keep it a moment longer.
+                if (!_shared && Ownership == LockOwnership.WriteOwner)
+                    TryUnlockUnshared();
                 _fd.Dispose();
                 _fd = null;
                 // _lost is not disposed: a concurrent CheckIntegrity may still be deciding, and a token
                 // source without timers holds nothing that needs disposing.
             }
+        }
+    }
+
+    private void TryUnlockUnshared()
+    {
+        try
+        {
+            _platform.UnlockUnshared(_fd!, Paths.LockFile);
+        }
+        catch (IOException)
+        {
+            // closing releases it anyway
         }
     }
 

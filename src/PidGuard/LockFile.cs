@@ -116,8 +116,12 @@ internal static class LockFile
             return null;
         try
         {
-            // Closing this descriptor (ours alone) drops the shared lock; no LOCK_UN is ever sent.
-            return !p.TryLock(fd, UnixConstants.LockSh, path);
+            if (!p.TryLock(fd, UnixConstants.LockSh, path))
+                return true;
+            // This descriptor is ours alone: unlock before closing, so that a copy made by another
+            // thread's fork (until its exec) cannot keep the probe's shared lock for a moment.
+            p.UnlockUnshared(fd, path);
+            return false;
         }
         catch (UnixIOException e)
         {

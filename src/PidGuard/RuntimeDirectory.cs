@@ -62,7 +62,8 @@ public static class RuntimeDirectory
                 string? parent = Path.GetDirectoryName(path);
                 if (parent is not null && platform.LStat(parent) is null)
                     throw new PidGuardException($"Runtime directory '{path}' cannot be created: its parent '{parent}' does not exist.", path);
-                platform.MkDir(path, 0x1C0 /* 0700 */);
+                if (platform.MkDir(path, DirectoryMode))
+                    FixCreatedMode(path, platform);
                 st = platform.LStat(path);
             }
         }
@@ -73,6 +74,22 @@ public static class RuntimeDirectory
         Check(path, st, platform.EffectiveUserId);
         WarnIfNetworkFileSystem(path, platform, logger);
         return path;
+    }
+
+    private const int DirectoryMode = 0x1C0; // 0700
+
+    /// <summary>
+    /// mkdir applies the umask (0277 would leave the directory unwritable): set 0700 on the directory
+    /// just created, through a descriptor opened without following links, so that a path swapped in
+    /// between (in a world-writable parent such as /tmp) is never the one changed.
+    /// </summary>
+    private static void FixCreatedMode(string path, IPlatform platform)
+    {
+        var c = platform.Constants;
+        using var fd = platform.Open(path, c.ORdOnly | c.ODirectory | c.ONoFollow | c.OCloExec, 0);
+        var st = platform.FStat(fd, path);
+        if (st.IsDirectory && st.OwnerUid == platform.EffectiveUserId && st.Permissions != DirectoryMode)
+            platform.FChmod(fd, DirectoryMode, path);
     }
 
     private static void Check(string path, FileStatus? st, uint uid)

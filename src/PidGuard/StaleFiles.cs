@@ -22,10 +22,17 @@ internal static class StaleFiles
             if (legacy.Kind == PidFileKind.Valid && ProcessIdentity.IsAlive(legacy.Pid!.Value, p))
                 return false;
         }
-        // Held through `fd` (ours alone) while removing; disposing it drops the lock. No LOCK_UN.
-        bool pidRemoved = RemoveIfOwnRegularFile(p, paths.PidFile);
-        RemoveIfOwnRegularFile(p, paths.StateFile);
-        return pidRemoved;
+        try
+        {
+            bool pidRemoved = RemoveIfOwnRegularFile(p, paths.PidFile);
+            RemoveIfOwnRegularFile(p, paths.StateFile);
+            return pidRemoved;
+        }
+        finally
+        {
+            if (fd is not null)
+                p.UnlockUnshared(fd, paths.LockFile); // ours alone (see LockFile.IsHeld)
+        }
     }
 
     private static bool RemoveIfOwnRegularFile(IPlatform p, string path)

@@ -81,10 +81,44 @@ try
             var options = Options(Arg(2));
             using var held = InstanceLock.Acquire(Arg(1), options);
             var psi = new ProcessStartInfo(Arg(3)) { UseShellExecute = false };
-            foreach (string a in args.Skip(4))
+            var childArgs = args.Skip(4).ToList();
+            if (childArgs.IndexOf("--timeout-ms") is var t and >= 0)
+                childArgs.RemoveRange(t, 2);
+            foreach (string a in childArgs)
                 psi.ArgumentList.Add(a);
-            int child = await held.HandOffAsync(psi, TimeSpan.FromSeconds(60));
+            int child = await held.HandOffAsync(psi, TimeSpan.FromMilliseconds(int.Parse(Flag("--timeout-ms") ?? "60000", CultureInfo.InvariantCulture)));
             Say($"HANDED {child} {held.Ownership}");
+            return 0;
+        }
+        case "share":
+        {
+            // share NAME DIR : acquire, start `sleep 300` sharing the lock, release our lock, exit (the child keeps it).
+            var held = InstanceLock.Acquire(Arg(1), Options(Arg(2)));
+            var child = held.StartProcess(new PidGuard.Platform.SpawnRequest
+            {
+                Program = "sleep",
+                Arguments = ["sleep", "300"],
+                Environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}").ToList(),
+                Output = PidGuard.Platform.StdioTarget.Null,
+                Error = PidGuard.Platform.StdioTarget.Null,
+            });
+            Say($"SHARED {child.Id}");
+            held.Dispose();
+            Say("RELEASED");
+            return 0;
+        }
+        case "cwd-deleted":
+        {
+            // cwd-deleted NAME DIR : acquire and release twice from a working directory that was deleted.
+            string gone = Path.Join(Path.GetTempPath(), "pidguard-gone-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(gone);
+            Directory.SetCurrentDirectory(gone);
+            Directory.Delete(gone);
+            for (int i = 1; i <= 2; i++)
+            {
+                using var held = InstanceLock.Acquire(Arg(1), Options(Arg(2)));
+                Say($"ACQUIRED {i} cwd={held.State.WorkingDirectory ?? "-"}");
+            }
             return 0;
         }
         case "sigrecord":
@@ -102,7 +136,7 @@ try
         {
             // stop NAME DIR SCHEDULE
             var outcome = await DaemonStopper.StopAsync(Arg(1), StopSchedule.Parse(Arg(3)), Options(Arg(2)));
-            Say($"OUTCOME {outcome.Result} pid={outcome.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} signal={outcome.LastSignal ?? "-"} ms={(long)outcome.Elapsed.TotalMilliseconds} reason={outcome.Reason}");
+            Say($"OUTCOME {outcome.Result} pid={outcome.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} signal={outcome.LastSignal ?? "-"} ms={(long)outcome.Elapsed.TotalMilliseconds} reason={outcome.Reason} warning={outcome.Warning}");
             return outcome.Succeeded ? 0 : 1;
         }
         case "status":
@@ -159,13 +193,20 @@ try
         }
         case "notify":
         {
-            // notify MESSAGE [--after MS] [--then-sleep MS] : send an sd_notify datagram to $NOTIFY_SOCKET.
+            // notify MESSAGE [--after MS] [--then-sleep MS] [--repeat N --every MS] : send sd_notify datagrams to $NOTIFY_SOCKET.
             Thread.Sleep(int.Parse(Flag("--after") ?? "0", CultureInfo.InvariantCulture));
             string socketPath = Environment.GetEnvironmentVariable("NOTIFY_SOCKET") ?? throw new InvalidOperationException("NOTIFY_SOCKET is not set");
             if (socketPath.StartsWith('@'))
                 socketPath = "\0" + socketPath[1..]; // the abstract namespace, as sd_notify(3) reads '@'
+            int repeat = int.Parse(Flag("--repeat") ?? "1", CultureInfo.InvariantCulture);
             using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified))
-                socket.SendTo(System.Text.Encoding.UTF8.GetBytes(Arg(1)), new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+            {
+                for (int i = 0; i < repeat; i++)
+                {
+                    socket.SendTo(System.Text.Encoding.UTF8.GetBytes(Arg(1).Replace("{i}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)), new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+                    Thread.Sleep(int.Parse(Flag("--every") ?? "0", CultureInfo.InvariantCulture));
+                }
+            }
             Say("NOTIFIED");
             Thread.Sleep(int.Parse(Flag("--then-sleep") ?? "0", CultureInfo.InvariantCulture));
             return 0;

@@ -21,6 +21,12 @@ internal interface IPlatform
     bool TryLock(SafeFd fd, int operation, string path);
 
 
+    /// <summary>
+    /// flock(LOCK_UN). Only for a descriptor no other process may share: on a shared open file
+    /// description it would drop the lock of every process holding it.
+    /// </summary>
+    void UnlockUnshared(SafeFd fd, string path);
+
     /// <summary>lstat(2); null when the path does not exist.</summary>
     FileStatus? LStat(string path);
 

@@ -15,7 +15,6 @@ internal static unsafe class PosixSpawner
 {
     private static readonly IntPtr s_addCloseFrom = LibcResolver.Optional("posix_spawn_file_actions_addclosefrom_np");
     private static readonly IntPtr s_addChdir = LibcResolver.Optional("posix_spawn_file_actions_addchdir_np");
-    private static readonly IntPtr s_addTcSetPGrp = LibcResolver.Optional("posix_spawn_file_actions_addtcsetpgrp_np");
 
     /// <summary>Spawns the program (already resolved to a path) and returns its PID; throws <see cref="UnixIOException"/> naming the program.</summary>
     public static int Spawn(IPlatform p, string executable, SpawnRequest request)
@@ -79,8 +78,6 @@ internal static unsafe class PosixSpawner
                 case SpawnGrouping.NewProcessGroup:
                     flags |= UnixConstants.SpawnSetPGroup;
                     Check(SpawnNative.AttributesSetPGroup(attributes, 0), "posix_spawnattr_setpgroup", executable);
-                    if (request.ForegroundTerminal is { } tty && s_addTcSetPGrp != IntPtr.Zero)
-                        Check(((delegate* unmanaged<void*, int, int>)s_addTcSetPGrp)(actions, tty), "posix_spawn_file_actions_addtcsetpgrp_np", executable);
                     break;
             }
             SpawnNative.SigEmptySet(mask);

@@ -61,7 +61,4 @@ internal sealed class SpawnRequest
     public SafeFd? Lock { get; init; }
 
     public SpawnGrouping Grouping { get; init; }
-
-    /// <summary>A terminal descriptor whose foreground group becomes the program's new group (run in a terminal).</summary>
-    public int? ForegroundTerminal { get; init; }
 }

@@ -55,6 +55,7 @@ internal sealed class UnixConstants
     public const int LockSh = 1;
     public const int LockEx = 2;
     public const int LockNb = 4;
+    public const int LockUn = 8;
 
     public const int SIfMt = 0xF000;
     public const int SIfReg = 0x8000;

@@ -67,6 +67,12 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
         }
     }
 
+    public void UnlockUnshared(SafeFd fd, string path)
+    {
+        if (UnixNative.Flock(fd.Fd, UnixConstants.LockUn) != 0)
+            throw new UnixIOException(Marshal.GetLastPInvokeError(), "flock(LOCK_UN)", path);
+    }
+
     public FileStatus? LStat(string path) => StatPath(path, followLinks: false);
 
     public FileStatus? Stat(string path) => StatPath(path, followLinks: true);

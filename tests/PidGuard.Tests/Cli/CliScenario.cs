@@ -20,6 +20,13 @@ public abstract class CliScenario : IDisposable
         return output;
     }
 
+    /// <summary>Asserts the value printed by `echo "KEY=value"`, showing the whole output when it differs.</summary>
+    protected static void AssertValue(string output, string key, string expected)
+    {
+        string actual = Value(output, key);
+        Assert.True(actual == expected, $"{key}={actual}, expected {expected}:\n{output}");
+    }
+
     /// <summary>The value printed by `echo "KEY=value"` in the script.</summary>
     protected static string Value(string output, string key) =>
         output.Split('\n').Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]).LastOrDefault()

@@ -17,8 +17,13 @@ public static class Sandbox
 
     public static string Host => $"'{HostProcess.Dotnet}' '{HostProcess.HostDll}'";
 
-    /// <summary>The pidguard tool as built next to the tests.</summary>
-    public static string Tool => $"'{HostProcess.Dotnet}' '{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}'";
+    /// <summary>
+    /// The pidguard tool as built next to the tests, or the command in <c>PIDGUARD_TEST_TOOL</c> (to run
+    /// the scenarios against another build, e.g. to show that a regression test fails on an older one).
+    /// </summary>
+    public static string Tool => Environment.GetEnvironmentVariable("PIDGUARD_TEST_TOOL") is { Length: > 0 } tool
+        ? tool
+        : $"'{HostProcess.Dotnet}' '{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}'";
 
     /// <summary>Where PID namespaces cannot be made: skips the test with the reason, or fails it in CI.</summary>
     public static void Require() => Prerequisite.Require(s_unavailable.Value is null, s_unavailable.Value ?? "");
@@ -27,7 +32,7 @@ public static class Sandbox
     public static (int ExitCode, string Output) Run(string script, TimeSpan? bound = null)
     {
         Require();
-        var psi = Unshare("bash", "-c", "H() { " + Host + " \"$@\"; }\nHB() { exec " + Host + " \"$@\"; }\nP() { " + Tool + " \"$@\"; }\n" + script);
+        var psi = Unshare("bash", "-c", "H() { " + Host + " \"$@\"; }\nHB() { exec " + Host + " \"$@\"; }\nP() { " + Tool + " \"$@\"; }\nPT() { timeout 20 " + Tool + " \"$@\"; }\n" + script);
         var r = BoundedProcess.Run(psi, bound ?? DefaultBound, "sandboxed script");
         return (r.ExitCode, r.Stdout + r.Stderr);
     }
