@@ -53,8 +53,7 @@ public sealed partial class InstanceLock
         catch (Exception e)
         {
             fd.SetHandleAsInvalid(); // not ours to close: the caller may still own it
-            var wrapped = AsPidGuardException(e, $"Cannot adopt the lock of '{name}'");
-            if (!ReferenceEquals(wrapped, e))
+            if (WithContext(e, $"Cannot adopt the lock of '{name}'") is { } wrapped)
                 throw wrapped;
             throw;
         }

@@ -74,8 +74,7 @@ public sealed partial class InstanceLock
                 _fd?.Dispose();
                 _fd = null;
             }
-            var wrapped = AsPidGuardException(e, $"Cannot write the files of '{Name}' in '{Paths.Directory}'");
-            if (!ReferenceEquals(wrapped, e))
+            if (WithContext(e, $"Cannot write the files of '{Name}' in '{Paths.Directory}'") is { } wrapped)
                 throw wrapped;
             throw;
         }
@@ -122,12 +121,15 @@ public sealed partial class InstanceLock
         }
     }
 
-    /// <summary>Every failure a caller meets is a <see cref="PidGuardException"/> naming the file and the cause.</summary>
-    private static Exception AsPidGuardException(Exception e, string what) => e switch
+    /// <summary>
+    /// A system call's failure, or .NET's I/O failure, with what PidGuard was doing put in front; null
+    /// when <paramref name="e"/> already says it (another <see cref="PidGuardException"/>) or is not an I/O failure.
+    /// </summary>
+    private static PidGuardException? WithContext(Exception e, string what) => e switch
     {
-        PidGuardException => e,
         UnixIOException io => new PidGuardException($"{what}: {io.Message}", io.FilePath, io),
+        PidGuardException => null,
         IOException or UnauthorizedAccessException => new PidGuardException($"{what}: {e.Message}", null, e),
-        _ => e,
+        _ => null,
     };
 }

@@ -56,18 +56,7 @@ public sealed partial class InstanceLock
                 .Append($"{NameEnvironmentVariable}={Name}")
                 .Append($"{PidGuard.RuntimeDirectory.EnvironmentVariable}={Paths.Directory}")
                 .ToList();
-            child = StartLocked(new SpawnRequest
-            {
-                Program = request.Program,
-                Arguments = request.Arguments,
-                Environment = environment,
-                WorkingDirectory = request.WorkingDirectory,
-                Input = request.Input,
-                Output = request.Output,
-                Error = request.Error,
-                ErrorToOutput = request.ErrorToOutput,
-                Grouping = request.Grouping,
-            });
+            child = StartLocked(request with { Environment = environment });
         }
         using (child)
         {
@@ -108,19 +97,7 @@ public sealed partial class InstanceLock
         return DaemonProcess.Start(_platform, Sharing(request));
     }
 
-    private SpawnRequest Sharing(SpawnRequest request) => new()
-    {
-        Program = request.Program,
-        Arguments = request.Arguments,
-        Environment = request.Environment,
-        WorkingDirectory = request.WorkingDirectory,
-        Input = request.Input,
-        Output = request.Output,
-        Error = request.Error,
-        ErrorToOutput = request.ErrorToOutput,
-        Grouping = request.Grouping,
-        Lock = _fd,
-    };
+    private SpawnRequest Sharing(SpawnRequest request) => request with { Lock = _fd };
 
     /// <summary>
     /// A supervisor records the program it started as the daemon's main process: the state file
@@ -145,8 +122,7 @@ public sealed partial class InstanceLock
             }
             catch (Exception e)
             {
-                var wrapped = AsPidGuardException(e, $"Cannot write the pid file of '{Name}'");
-                if (!ReferenceEquals(wrapped, e))
+                if (WithContext(e, $"Cannot write the pid file of '{Name}'") is { } wrapped)
                     throw wrapped;
                 throw;
             }
@@ -191,13 +167,12 @@ public sealed partial class InstanceLock
             }
             catch (Exception e)
             {
-                var wrapped = AsPidGuardException(e, $"Cannot write the state file of '{Name}'");
-                if (!ReferenceEquals(wrapped, e))
+                if (WithContext(e, $"Cannot write the state file of '{Name}'") is { } wrapped)
                     throw wrapped;
                 throw;
             }
             if (notRemoved is not null)
-                throw AsPidGuardException(notRemoved, $"Cannot remove the pid file of '{Name}'");
+                throw WithContext(notRemoved, $"Cannot remove the pid file of '{Name}'") ?? notRemoved;
         }
     }
 

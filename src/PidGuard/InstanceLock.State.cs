@@ -56,8 +56,7 @@ public sealed partial class InstanceLock
         catch (Exception e)
         {
             _state = previous;
-            var wrapped = AsPidGuardException(e, $"Cannot write the state file of '{Name}'");
-            if (!ReferenceEquals(wrapped, e))
+            if (WithContext(e, $"Cannot write the state file of '{Name}'") is { } wrapped)
                 throw wrapped;
             throw;
         }

@@ -34,7 +34,7 @@ internal enum SpawnGrouping
 /// Everything posix_spawn needs. Only descriptors 0, 1, 2 and (when <see cref="Lock"/> is set) the
 /// lock at <see cref="LockDescriptor"/> reach the program; every other descriptor is closed.
 /// </summary>
-internal sealed class SpawnRequest
+internal sealed record SpawnRequest
 {
     /// <summary>The descriptor number at which a spawned program finds the inherited lock.</summary>
     public const int LockDescriptor = 3;

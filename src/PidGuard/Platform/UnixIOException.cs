@@ -2,20 +2,19 @@ using System.Runtime.InteropServices;
 
 namespace PidGuard.Platform;
 
-/// <summary>A failed system call, with the errno, the call and the path it was about.</summary>
-internal sealed class UnixIOException : IOException
+/// <summary>A failed system call, with the errno, the call and the path it was about (a <see cref="PidGuardException"/>, so callers meet one family).</summary>
+internal sealed class UnixIOException : PidGuardException
 {
     public UnixIOException(int errno, string operation, string? path)
-        : base(Format(errno, operation, path), errno)
+        : base(Format(errno, operation, path), path)
     {
         Errno = errno;
         Operation = operation;
-        FilePath = path;
+        HResult = errno;
     }
 
     public int Errno { get; }
     public string Operation { get; }
-    public string? FilePath { get; }
 
     private static string Format(int errno, string operation, string? path)
     {
