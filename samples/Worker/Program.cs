@@ -1,4 +1,3 @@
-using PidGuard;
 using PidGuard.Hosting;
 using Worker;
 
@@ -8,13 +7,4 @@ builder.Services.AddPidGuard("worker");
 builder.Services.AddHostedService<PeriodicWork>();
 
 using var host = builder.Build();
-try
-{
-    await host.RunAsync();
-    return 0;
-}
-catch (AlreadyRunningException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 75; // EX_TEMPFAIL, like pidguard start
-}
+return await host.RunAsDaemonAsync(); // 75 when another instance runs, 78 when the runtime directory is unusable

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
@@ -22,10 +21,9 @@ internal sealed class SignalForwarder : IDisposable
 
     public SignalForwarder()
     {
-        var table = Platforms.Current.Signals;
         foreach (string name in Forwarded)
         {
-            table.TryParse(name, out int number);
+            Signals.TryParse(name, out int number);
             bool stops = StopSignals.Contains(name);
             _registrations.Add(PosixSignalRegistration.Create((PosixSignal)number, ctx =>
             {

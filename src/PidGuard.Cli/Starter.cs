@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
@@ -21,19 +20,18 @@ internal static class Starter
     {
         if (!Directory.Exists(request.WorkingDirectory))
             throw new CliError($"working directory '{request.WorkingDirectory}' does not exist", ExitCodes.Failure);
-        string? pathVariable = request.Environment.TryGetValue("PATH", out var p) ? p : Environment.GetEnvironmentVariable("PATH");
-        if (ExecutableSearch.Find(Platforms.Current, request.Command[0], pathVariable, request.WorkingDirectory) is null)
-            throw new CliError(new ProgramNotFoundException(request.Command[0]).Message, ExitCodes.CommandNotFound);
+        var supervisor = SupervisorRequest(paths, request);
+        CheckProgram(request); // a program that is not there is exit 127 at once, not a failed start
         var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command };
         using var held = InstanceLock.Acquire(paths.Name, options);
         PrepareLog(request.LogFile);
         long logStart = new FileInfo(request.LogFile).Length;
         var clock = Stopwatch.StartNew();
 
-        int supervisor;
+        int supervisorPid;
         try
         {
-            (_, supervisor) = await held.HandOffAsync(SupervisorRequest(paths, request), HandOffTimeout, ct).ConfigureAwait(false);
+            supervisorPid = (await held.HandOffAsync(supervisor, HandOffTimeout, ct).ConfigureAwait(false)).ChildPid;
         }
         catch (PidGuardException e)
         {
@@ -49,9 +47,9 @@ internal static class Starter
         var probe = new PidGuardOptions { RuntimeDirectory = paths.Directory }; // the owner window lets the pid file follow the state file
         while (true)
         {
-            var status = DaemonProbe.GetStatus(paths, probe);
+            var status = DaemonProbe.GetStatus(paths.Name, probe);
             var record = status.Record;
-            bool ours = record?.Supervisor?.Pid == supervisor;
+            bool ours = record?.Supervisor?.Pid == supervisorPid;
             if (status.State is DaemonState.Stale or DaemonState.NotRunning || !ours)
             {
                 string how = StateFile.Read(paths.StateFile)?.LastExit is { } exit ? $" ({StatusView.ExitText(exit)})" : "";
@@ -87,7 +85,7 @@ internal static class Starter
     /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>
     private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, long logStart)
     {
-        var outcome = await DaemonStopper.StopAsync(paths, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths)).ConfigureAwait(false);
+        var outcome = await DaemonStopper.StopAsync(paths.Name, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths)).ConfigureAwait(false);
         string what = outcome.Result switch
         {
             StopResult.Terminated => $"; stopped it (TERM) and freed the name",
@@ -128,11 +126,28 @@ internal static class Starter
         }
     }
 
+    private static void CheckProgram(StartRequest request)
+    {
+        var program = new DaemonStartInfo(request.Command[0]) { WorkingDirectory = request.WorkingDirectory };
+        foreach (var (key, value) in request.Environment)
+            program.Environment[key] = value;
+        try
+        {
+            program.ResolveProgram();
+        }
+        catch (ProgramNotFoundException e)
+        {
+            throw new CliError(e.Message, ExitCodes.CommandNotFound);
+        }
+    }
+
     /// <summary>
     /// `pidguard supervise` in a new session (no controlling terminal, its own process group), in the
-    /// daemon's working directory, stdin from /dev/null, stdout and stderr appended to the log.
+    /// daemon's working directory, stdin from /dev/null, stdout and stderr appended to the log. With
+    /// --umask it is started through `sh -c 'umask M && exec ...'`: posix_spawn cannot set a umask, and
+    /// the supervisor passes it on to the program.
     /// </summary>
-    private static SpawnRequest SupervisorRequest(DaemonPaths paths, StartRequest request)
+    private static DaemonStartInfo SupervisorRequest(DaemonPaths paths, StartRequest request)
     {
         var args = new List<string>(SelfCommand.Get())
         {
@@ -141,25 +156,21 @@ internal static class Starter
         };
         if (request.MaxRestarts is { } max)
             args.AddRange(["--max-restarts", max.ToString(CultureInfo.InvariantCulture), "--restart-window", request.RestartWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
-        if (request.Umask is { } umask)
-            args.AddRange(["--umask", Convert.ToString(umask, 8)]);
         args.Add("--");
         args.AddRange(request.Command);
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
-        foreach (var (key, value) in request.Environment)
-            environment[key] = value;
-        return new SpawnRequest
+        if (request.Umask is { } umask)
+            args = ["/bin/sh", "-c", $"umask {Convert.ToString(umask, 8)} && exec \"$@\"", "pidguard-supervisor", .. args];
+        var supervisor = new DaemonStartInfo(args[0], args.Skip(1))
         {
-            Program = args[0],
-            Arguments = args,
-            Environment = environment.Where(e => e.Value is not null).Select(e => $"{e.Key}={e.Value}").ToList(),
             WorkingDirectory = request.WorkingDirectory,
-            Input = StdioTarget.Null,
-            Output = StdioTarget.AppendTo(request.LogFile),
-            ErrorToOutput = true,
-            Grouping = SpawnGrouping.NewSession,
+            StandardInput = DaemonStdio.Null,
+            StandardOutput = DaemonStdio.AppendToFile(request.LogFile),
+            StandardError = DaemonStdio.SameAsOutput,
+            Grouping = ProcessGrouping.NewSession,
         };
+        foreach (var (key, value) in request.Environment)
+            supervisor.Environment[key] = value;
+        return supervisor;
     }
 
     public static int ParseUmask(string text) =>

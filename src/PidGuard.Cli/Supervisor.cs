@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
@@ -30,8 +29,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HealthyRun = TimeSpan.FromSeconds(10);
-
-    private readonly IPlatform _platform = Platforms.Current;
+    private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(5);
 
     public async Task<int> RunAsync()
     {
@@ -77,7 +75,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                 Try(() => held.RecordMainProcess(program));
                 last = await program.Exited.ConfigureAwait(false);
                 signals.Attach(null);
-                int leftovers = await LeftoverProcesses.EndAsync(_platform, program, held.LockFileStatus, LeftoverProcesses.DefaultGrace).ConfigureAwait(false);
+                int leftovers = await held.EndLeftoversAsync(program, LeftoverGrace).ConfigureAwait(false);
                 program.Reap();
                 Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
                     + (leftovers > 0 ? $"; ended {leftovers} leftover process{(leftovers == 1 ? "" : "es")} that still ran" : ""));
@@ -128,48 +126,28 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         return recent.Count;
     }
 
-    private SpawnRequest ProgramRequest(NotifyListener? notify)
+    private DaemonStartInfo ProgramRequest(NotifyListener? notify)
     {
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Select(e => ((string)e.Key, (string?)e.Value))
-            .Where(e => e.Item1 is not (InstanceLock.LockFdEnvironmentVariable or "NOTIFY_SOCKET" or InstanceLock.SupervisorPidEnvironmentVariable
-                or InstanceLock.NameEnvironmentVariable or RuntimeDirectory.EnvironmentVariable))
-            .Select(e => $"{e.Item1}={e.Item2}")
-            .ToList();
-        environment.Add($"{InstanceLock.SupervisorPidEnvironmentVariable}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}");
-        environment.Add($"{InstanceLock.NameEnvironmentVariable}={paths.Name}");
-        environment.Add($"{RuntimeDirectory.EnvironmentVariable}={paths.Directory}");
-        if (notify is not null)
-            environment.Add($"NOTIFY_SOCKET={notify.Address}");
-        return new SpawnRequest
+        var program = new DaemonStartInfo(settings.Command[0], settings.Command.Skip(1))
         {
-            Program = settings.Command[0],
-            Arguments = settings.Command,
-            Environment = environment,
-            Grouping = ProgramGrouping(),
+            // In the background the program leads a session of its own; in the foreground a process group,
+            // unless this is a terminal's foreground job (then Ctrl-C and Ctrl-Z reach it directly).
+            Grouping = settings.Foreground ? ProcessGrouping.Interactive : ProcessGrouping.NewSession,
         };
-    }
-
-    /// <summary>
-    /// The program leads its own session (background) or process group (foreground, no terminal),
-    /// so that what it leaves behind can be ended as a group. In a terminal's foreground it stays in
-    /// ours, so the terminal's job control (Ctrl-C, Ctrl-Z) reaches it as the user expects; its
-    /// leftovers are then found through the lock alone.
-    /// </summary>
-    private SpawnGrouping ProgramGrouping()
-    {
-        if (!settings.Foreground)
-            return SpawnGrouping.NewSession;
-        bool terminalForeground = _platform.IsTerminal(0) && _platform.ForegroundProcessGroup(0) == _platform.OwnProcessGroup;
-        return terminalForeground ? SpawnGrouping.Inherit : SpawnGrouping.NewProcessGroup;
+        var environment = program.Environment;
+        environment.Remove(InstanceLock.LockFdEnvironmentVariable);
+        environment[InstanceLock.SupervisorPidEnvironmentVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        environment[InstanceLock.NameEnvironmentVariable] = paths.Name;
+        environment[RuntimeDirectory.EnvironmentVariable] = paths.Directory;
+        environment["NOTIFY_SOCKET"] = notify?.Address;
+        return program;
     }
 
     private NotifyListener? StartNotifyListener()
     {
         try
         {
-            uint self = _platform.EffectiveUserId;
-            return new NotifyListener(paths, uid => uid == self || uid == 0, OnNotify);
+            return new NotifyListener(paths, OnNotify);
         }
         catch (Exception e) when (e is PidGuardException or IOException or System.Net.Sockets.SocketException)
         {
@@ -198,7 +176,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                     break;
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is PidGuardException or IOException)
         {
             Say($"cannot record {key}: {e.Message}");
         }
@@ -215,7 +193,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         {
             update();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is PidGuardException or IOException)
         {
             Say($"cannot update the state of {paths.Name}: {e.Message}");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,28 +10,33 @@ namespace PidGuard.Hosting;
 
 /// <summary>
 /// Registered as the first hosted service: takes the instance lock in <see cref="StartingAsync"/>,
-/// before any other service starts, and releases it in <see cref="StoppedAsync"/>, after every
-/// service has stopped. Keeps the heartbeat, reports readiness and turns SIGHUP into a reload.
+/// before any other service starts (or earlier, in <see cref="PidGuardHostExtensions.RunAsDaemonAsync"/>),
+/// and releases it in <see cref="StoppedAsync"/>, after every service has stopped. Keeps the
+/// heartbeat, reports readiness and turns SIGHUP into a reload.
 /// </summary>
 internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, IPidGuardDaemon, IDisposable
 {
     private readonly PidGuardHostOptions _options;
     private readonly ILogger<PidGuardDaemonService> _logger;
+    private readonly IDaemonNotifier _notifier;
     private readonly IConfiguration? _configuration;
     private readonly IHostLifetime? _lifetime;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _acquiring = new(1, 1);
     private PosixSignalRegistration? _hangup;
     private Task? _heartbeatLoop;
+    private bool _acquired;
     private bool _readySent;
     private int _started;        // 1 once every hosted service has started
     private int _pendingReload;  // a SIGHUP arrived before that: raise Reloading when started
     private string? _status;
 
-    public PidGuardDaemonService(IOptions<PidGuardHostOptions> options, ILogger<PidGuardDaemonService> logger,
+    public PidGuardDaemonService(IOptions<PidGuardHostOptions> options, ILogger<PidGuardDaemonService> logger, IDaemonNotifier notifier,
         IConfiguration? configuration = null, IHostLifetime? lifetime = null)
     {
         _options = options.Value;
         _logger = logger;
+        _notifier = notifier;
         _configuration = configuration;
         _lifetime = lifetime;
         DaemonName.Validate(_options.Name);
@@ -46,41 +52,62 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
 
     public event EventHandler? Reloading;
 
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => AcquireAsync(cancellationToken);
+
+    /// <summary>
+    /// Takes the lock (once): adopts an inherited one, checks that a supervisor holds it for this
+    /// process, or acquires it. A conflict or an unusable runtime directory is logged here, once,
+    /// without a stack trace, and thrown.
+    /// </summary>
+    internal async Task AcquireAsync(CancellationToken cancellationToken)
     {
-        // Before the pid file exists: a HUP sent the moment the daemon is findable must not kill it.
-        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
-        {
-            ctx.Cancel = true; // SIGHUP means reload, not terminate
-            OnHangup();
-        });
-        var options = new PidGuardOptions
-        {
-            RuntimeDirectory = _options.RuntimeDirectory,
-            Logger = _logger,
-            SyncWrites = _options.SyncWrites,
-            HeartbeatInterval = _options.HeartbeatInterval > TimeSpan.Zero ? _options.HeartbeatInterval : null,
-        };
-        IsSupervised = Environment.GetEnvironmentVariable(InstanceLock.SupervisorPidEnvironmentVariable) is { Length: > 0 };
+        await _acquiring.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (IsSupervised)
-                VerifySupervisorHoldsTheLock(options);
-            else if (InstanceLock.HasInheritedLock)
-                Lock = InstanceLock.Adopt(Name, options);
-            else if (_options.AcquireTimeout > TimeSpan.Zero)
-                Lock = await InstanceLock.AcquireAsync(Name, _options.AcquireTimeout, options, cancellationToken).ConfigureAwait(false);
-            else
-                Lock = InstanceLock.Acquire(Name, options);
+            if (_acquired)
+                return;
+            // Before the pid file exists: a HUP sent the moment the daemon is findable must not kill it.
+            _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+            {
+                ctx.Cancel = true; // SIGHUP means reload, not terminate
+                OnHangup();
+            });
+            var options = new PidGuardOptions
+            {
+                RuntimeDirectory = _options.RuntimeDirectory,
+                Logger = _logger,
+                SyncWrites = _options.SyncWrites,
+                HeartbeatInterval = _options.HeartbeatInterval > TimeSpan.Zero ? _options.HeartbeatInterval : null,
+            };
+            IsSupervised = Environment.GetEnvironmentVariable(InstanceLock.SupervisorPidEnvironmentVariable) is { Length: > 0 };
+            try
+            {
+                if (IsSupervised)
+                    VerifySupervisorHoldsTheLock(options);
+                else if (InstanceLock.HasInheritedLock)
+                    Lock = InstanceLock.Adopt(Name, options);
+                else
+                    Lock = await InstanceLock.AcquireAsync(Name, options, _options.AcquireTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AlreadyRunningException e)
+            {
+                LogAlreadyRunning(_logger, e.Message);
+                throw;
+            }
+            catch (PidGuardException e)
+            {
+                LogCannotRun(_logger, Name, e.Message);
+                throw;
+            }
+            _acquired = true;
+            if (IsSupervised && _options.HeartbeatInterval > TimeSpan.Zero)
+                _notifier.Notify($"WATCHDOG_USEC={(long)_options.HeartbeatInterval.TotalMicroseconds}");
+            LogStarted(_logger, Name, Environment.ProcessId, IsSupervised ? "supervised by pidguard" : Lock!.Ownership.ToString());
         }
-        catch (AlreadyRunningException e)
+        finally
         {
-            LogAlreadyRunning(_logger, e.Message);
-            throw;
+            _acquiring.Release();
         }
-        if (IsSupervised && _options.HeartbeatInterval > TimeSpan.Zero)
-            SdNotify.Send($"WATCHDOG_USEC={(long)_options.HeartbeatInterval.TotalMicroseconds}");
-        LogStarted(_logger, Name, Environment.ProcessId, IsSupervised ? "supervised by pidguard" : Lock!.Ownership.ToString());
     }
 
     /// <summary>Under `pidguard run` or `start` the supervisor holds the lock for this process: check it is that supervisor's.</summary>
@@ -99,10 +126,9 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         Volatile.Write(ref _started, 1);
         if (Interlocked.Exchange(ref _pendingReload, 0) == 1)
             Reloading?.Invoke(this, EventArgs.Empty); // subscribers registered in StartAsync see an early HUP too
-        // Microsoft.Extensions.Hosting.Systemd's lifetime sends READY=1 itself: never send it twice.
-        bool systemdSends = _lifetime?.GetType().FullName == "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime";
-        if (_options.NotifyReadiness && !systemdSends && !_readySent)
-            _readySent = SdNotify.Send("READY=1");
+        // The systemd lifetime (UseSystemd) sends READY=1 itself: never send it twice.
+        if (_options.NotifyReadiness && _lifetime is not SystemdLifetime && !_readySent)
+            _readySent = _notifier.Notify("READY=1");
         if (_options.HeartbeatInterval > TimeSpan.Zero)
             _heartbeatLoop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -111,7 +137,7 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
         if (_readySent)
-            SdNotify.Send("STOPPING=1");
+            _notifier.Notify("STOPPING=1");
         return Task.CompletedTask;
     }
 
@@ -122,8 +148,17 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_heartbeatLoop is not null)
             await _heartbeatLoop.ConfigureAwait(false);
-        Lock?.Dispose();
-        LogStopped(_logger, Name);
+        Release();
+    }
+
+    /// <summary>Releases the lock this process holds (none under a supervisor). Idempotent.</summary>
+    internal void Release()
+    {
+        if (Lock is { IsReleased: false } held)
+        {
+            held.Dispose();
+            LogReleased(_logger, Name);
+        }
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken ct)
@@ -152,25 +187,32 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         {
             if (IsSupervised)
             {
-                SdNotify.Send(_status is null ? "WATCHDOG=1" : $"WATCHDOG=1\nSTATUS={_status}");
+                _notifier.Notify(_status is null ? "WATCHDOG=1" : $"WATCHDOG=1\nSTATUS={_status}");
                 return;
             }
             if (Lock is { IsReleased: false } held)
                 held.Heartbeat(_status);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is PidGuardException or ObjectDisposedException or InvalidOperationException)
         {
-            LogHeartbeatFailed(_logger, e);
+            LogHeartbeatFailed(_logger, e.Message);
         }
     }
 
     public void SetStatus(string status)
     {
         _status = status;
-        if (IsSupervised)
-            SdNotify.Send($"STATUS={status}");
-        else if (Lock is { IsReleased: false } held)
-            held.UpdateState(s => s.Status = status);
+        try
+        {
+            if (IsSupervised)
+                _notifier.Notify($"STATUS={status}");
+            else if (Lock is { IsReleased: false } held)
+                held.UpdateState(s => s.Status = status);
+        }
+        catch (Exception e) when (e is PidGuardException or ObjectDisposedException or InvalidOperationException)
+        {
+            LogHeartbeatFailed(_logger, e.Message);
+        }
     }
 
     private void OnHangup()
@@ -181,7 +223,7 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         if (Volatile.Read(ref _started) == 0)
         {
             Volatile.Write(ref _pendingReload, 1);
-            // Started may have completed in between; then nobody else will raise it.
+            // Race: StartedAsync may have run in between; then nobody else will raise it.
             if (Volatile.Read(ref _started) == 0 || Interlocked.Exchange(ref _pendingReload, 0) == 0)
                 return;
         }
@@ -192,6 +234,7 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     {
         _hangup?.Dispose();
         _stopping.Dispose();
+        _acquiring.Dispose();
         Lock?.Dispose();
     }
 
@@ -202,11 +245,14 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     private static partial void LogStarted(ILogger logger, string name, int pid, string mode);
 
     [LoggerMessage(3, LogLevel.Information, "PidGuard: '{Name}' released its instance lock.")]
-    private static partial void LogStopped(ILogger logger, string name);
+    private static partial void LogReleased(ILogger logger, string name);
 
     [LoggerMessage(4, LogLevel.Information, "PidGuard: SIGHUP received, reloading '{Name}'.")]
     private static partial void LogReload(ILogger logger, string name);
 
-    [LoggerMessage(5, LogLevel.Warning, "PidGuard: heartbeat failed.")]
-    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+    [LoggerMessage(5, LogLevel.Warning, "PidGuard: heartbeat failed: {Message}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string message);
+
+    [LoggerMessage(6, LogLevel.Critical, "PidGuard: '{Name}' cannot run: {Message}")]
+    private static partial void LogCannotRun(ILogger logger, string name, string message);
 }

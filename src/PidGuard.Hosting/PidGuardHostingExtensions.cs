@@ -25,6 +25,7 @@ public static class PidGuardHostingExtensions
                 o.Name = name;
                 configure?.Invoke(o);
             });
+        services.TryAddSingleton<IDaemonNotifier, SdNotifier>();
         services.TryAddSingleton<PidGuardDaemonService>();
         services.TryAddSingleton<IPidGuardDaemon>(sp => sp.GetRequiredService<PidGuardDaemonService>());
         services.TryAddSingleton<IDaemonHeartbeat>(sp => sp.GetRequiredService<PidGuardDaemonService>());

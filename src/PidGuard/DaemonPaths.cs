@@ -39,6 +39,6 @@ public sealed record DaemonPaths
     }
 
     /// <summary>The paths for <paramref name="name"/> in the resolved runtime directory (touches nothing).</summary>
-    public static DaemonPaths For(string name, PidGuardOptions? options = null) =>
+    public static DaemonPaths Resolve(string name, PidGuardOptions? options = null) =>
         For(name, PidGuard.RuntimeDirectory.Resolve(options?.RuntimeDirectory));
 }

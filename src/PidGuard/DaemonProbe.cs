@@ -10,10 +10,9 @@ public static class DaemonProbe
 {
     /// <summary>The status of <paramref name="name"/>.</summary>
     public static DaemonStatus GetStatus(string name, PidGuardOptions? options = null) =>
-        GetStatus(DaemonPaths.For(name, options), options, Platforms.Current);
+        GetStatus(DaemonPaths.Resolve(name, options), options, Platforms.Current);
 
-    /// <summary>The status of the daemon whose files are <paramref name="paths"/>.</summary>
-    public static DaemonStatus GetStatus(DaemonPaths paths, PidGuardOptions? options = null) =>
+    internal static DaemonStatus GetStatus(DaemonPaths paths, PidGuardOptions? options = null) =>
         GetStatus(paths, options, Platforms.Current);
 
     internal static DaemonStatus GetStatus(DaemonPaths paths, PidGuardOptions? options, IPlatform p)
@@ -53,8 +52,8 @@ public static class DaemonProbe
                 : Make(paths, DaemonState.NotRunning),
             PidFileKind.Valid => Make(paths, DaemonState.Stale, pid: pid.Pid, record: StaleRecord(paths, pid.Pid!.Value, p),
                 reason: $"PID {pid.Pid} no longer holds the lock of '{paths.Name}'; the pid file is stale"),
-            PidFileKind.Invalid => Make(paths, DaemonState.Stale, reason: pid.Problem),
-            _ => Make(paths, DaemonState.Unknown, reason: pid.Problem),
+            PidFileKind.Invalid => Make(paths, DaemonState.Stale, reason: pid.Reason),
+            _ => Make(paths, DaemonState.Unknown, reason: pid.Reason),
         };
     }
 
@@ -94,7 +93,7 @@ public static class DaemonProbe
         {
             PidFileKind.Missing => $"the lock of '{paths.Name}' is held but there is no pid file (starting, or removed by hand)",
             PidFileKind.Valid => $"the lock is held but PID {owner.Pid} is not proven to hold it: {owner.IdentityProblem}",
-            _ => $"the lock is held but {owner.PidFile.Problem}",
+            _ => $"the lock is held but {owner.PidFile.Reason}",
         };
         if (holders.Count > 0)
             reason += $"; held by PID {string.Join(", ", holders)}";
@@ -120,7 +119,7 @@ public static class DaemonProbe
         if (pid.Kind == PidFileKind.Missing)
             return Make(paths, DaemonState.NotRunning);
         if (pid.Kind != PidFileKind.Valid)
-            return Make(paths, DaemonState.Unknown, legacy: true, reason: $"{pid.Problem} and there is no lock file");
+            return Make(paths, DaemonState.Unknown, legacy: true, reason: $"{pid.Reason} and there is no lock file");
         int value = pid.Pid!.Value;
         if (!ProcessIdentity.IsAlive(value, p))
             return Make(paths, DaemonState.Stale, value, legacy: true, reason: $"legacy pid file names PID {value}, which is not running");

@@ -2,12 +2,12 @@ using PidGuard.Platform;
 
 namespace PidGuard;
 
-/// <summary>The result of <see cref="DaemonSignaller.Send"/>.</summary>
-/// <param name="Sent">True when the signal was delivered.</param>
+/// <summary>The result of <see cref="DaemonSignaller.Send(string, int, StopTarget, PidGuardOptions?)"/>.</summary>
+/// <param name="Succeeded">True when the signal was delivered.</param>
 /// <param name="Pid">The PID signalled (or found).</param>
 /// <param name="Reason">Why nothing was sent.</param>
 /// <param name="State">The daemon's state when the signal was considered.</param>
-public readonly record struct SignalOutcome(bool Sent, int? Pid, string? Reason, DaemonState State);
+public readonly record struct SignalOutcome(bool Succeeded, int? Pid, string? Reason, DaemonState State);
 
 /// <summary>
 /// Sends one signal (HUP to reload, USR1 ...) to a daemon's main process (the program, not its
@@ -15,11 +15,11 @@ public readonly record struct SignalOutcome(bool Sent, int? Pid, string? Reason,
 /// </summary>
 public static class DaemonSignaller
 {
-    /// <summary>Parses a signal name (<c>HUP</c>, <c>SIGHUP</c>) or number for this platform.</summary>
-    public static bool TryParseSignal(string text, out int signal) => Platforms.Current.Signals.TryParse(text, out signal);
+    /// <summary>Sends <paramref name="signal"/> (see <see cref="Signals"/>) to the main process of <paramref name="name"/> if it is proven.</summary>
+    public static SignalOutcome Send(string name, int signal, StopTarget target = StopTarget.Process, PidGuardOptions? options = null) =>
+        Send(DaemonPaths.Resolve(name, options), signal, target, options);
 
-    /// <summary>Sends <paramref name="signal"/> to the daemon of <paramref name="paths"/> if it is proven safe.</summary>
-    public static SignalOutcome Send(DaemonPaths paths, int signal, StopTarget target = StopTarget.Process, PidGuardOptions? options = null)
+    internal static SignalOutcome Send(DaemonPaths paths, int signal, StopTarget target = StopTarget.Process, PidGuardOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var p = Platforms.Current;
@@ -27,7 +27,7 @@ public static class DaemonSignaller
         if (status.State != DaemonState.Running)
             return new SignalOutcome(false, status.Pid, status.Reason ?? $"'{paths.Name}' is not running", status.State);
         var decision = SignalDecision.For(status, p.CurrentProcessId);
-        if (!decision.MaySignal)
+        if (!decision.Allowed)
             return new SignalOutcome(false, status.Pid, decision.Reason, status.State);
         using var main = p.OpenProcess(decision.Pid!.Value);
         if (main is null || ProcessIdentity.Mismatch(main.Pid, status.Record, p) is not null)

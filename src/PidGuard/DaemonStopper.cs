@@ -15,16 +15,16 @@ public static class DaemonStopper
 {
     private const int MaxRounds = 3;
 
-    /// <summary>Stops <paramref name="name"/> with <paramref name="schedule"/>.</summary>
-    public static Task<StopOutcome> StopAsync(string name, StopSchedule schedule, PidGuardOptions? options = null, CancellationToken cancellationToken = default) =>
-        StopAsync(DaemonPaths.For(name, options), schedule, StopTarget.Process, options, cancellationToken);
+    /// <summary>Stops <paramref name="name"/> with <paramref name="schedule"/> (default <see cref="StopSchedule.Default"/>, <c>TERM/10/KILL/5</c>).</summary>
+    public static Task<StopOutcome> StopAsync(string name, StopSchedule? schedule = null, StopTarget target = StopTarget.Process,
+        PidGuardOptions? options = null, CancellationToken cancellationToken = default) =>
+        StopAsync(DaemonPaths.Resolve(name, options), schedule, target, options, cancellationToken);
 
-    /// <summary>Stops the daemon whose files are <paramref name="paths"/> with <paramref name="schedule"/>.</summary>
-    public static async Task<StopOutcome> StopAsync(DaemonPaths paths, StopSchedule schedule, StopTarget target = StopTarget.Process,
+    internal static async Task<StopOutcome> StopAsync(DaemonPaths paths, StopSchedule? schedule = null, StopTarget target = StopTarget.Process,
         PidGuardOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        ArgumentNullException.ThrowIfNull(schedule);
+        schedule ??= StopSchedule.Default;
         options ??= new PidGuardOptions();
         var p = Platforms.Current;
         var clock = Stopwatch.StartNew();
@@ -46,7 +46,7 @@ public static class DaemonStopper
                     {
                         cleaned = StaleFiles.TryClean(p, paths);
                     }
-                    catch (IOException e)
+                    catch (PidGuardException e)
                     {
                         return Done(StopResult.Failed, status.Pid, $"its stale files cannot be removed: {e.Message}");
                     }
@@ -128,7 +128,7 @@ public static class DaemonStopper
         {
             StaleFiles.TryClean(p, paths); // a daemon that was killed could not remove its files
         }
-        catch (IOException e)
+        catch (PidGuardException e)
         {
             warning = $"stopped, but its files could not be removed: {e.Message}";
         }

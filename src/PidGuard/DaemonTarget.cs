@@ -49,11 +49,11 @@ internal sealed class DaemonTarget : IDisposable
             return new DaemonTarget(p, null, null, holdersOnly: lockFile is not null, lockFile is null ? "the lock file vanished" : null, status.Record, lockFile);
         ProcessHandle? main = null, supervisor = null;
         var decision = SignalDecision.For(status, p.CurrentProcessId);
-        if (decision.MaySignal)
+        if (decision.Allowed)
             main = PinProven(p, decision.Pid!.Value, pid => ProcessIdentity.Mismatch(pid, status.Record, p));
         if (status.Supervisor is { } s && s > 1 && s != p.CurrentProcessId)
             supervisor = PinProven(p, s, _ => ProcessIdentity.SupervisorMismatch(status.Record, p));
-        string? refusal = main is null && supervisor is null && !decision.MaySignal && status.State != DaemonState.Restarting ? decision.Reason : null;
+        string? refusal = main is null && supervisor is null && !decision.Allowed && status.State != DaemonState.Restarting ? decision.Reason : null;
         return new DaemonTarget(p, main, supervisor, holdersOnly: false, refusal, status.Record, lockFile);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using PidGuard.Platform;
 
@@ -8,48 +7,36 @@ namespace PidGuard;
 public sealed partial class InstanceLock
 {
     /// <summary>
-    /// Takes the lock for <paramref name="name"/>, or throws <see cref="AlreadyRunningException"/>
-    /// (message <c>Daemon already running (PID: N)</c>) when another process holds it.
-    /// Stale files left by a crashed holder are recovered with a warning.
+    /// Takes the lock for <paramref name="name"/>, waiting up to <paramref name="timeout"/> (zero, the
+    /// default: one attempt; <see cref="Timeout.InfiniteTimeSpan"/>: until it is free or
+    /// <paramref name="cancellationToken"/> fires). When another process holds it, throws
+    /// <see cref="AlreadyRunningException"/> (<c>Daemon already running (PID: N)</c>, the owner in
+    /// <see cref="AlreadyRunningException.OwnerPid"/>). Stale files of a crashed holder are recovered.
     /// </summary>
-    public static InstanceLock Acquire(string name, PidGuardOptions? options = null)
+    public static InstanceLock Acquire(string name, PidGuardOptions? options = null, TimeSpan timeout = default, CancellationToken cancellationToken = default)
     {
-        var attempt = TryAcquireCore(name, options, Platforms.Current);
+        var attempt = Wait(name, options, timeout, cancellationToken);
         return attempt.Lock ?? throw attempt.Conflict();
     }
-
-    /// <summary>Takes the lock if it is free; otherwise returns false with the owner's PID when known.</summary>
-    public static bool TryAcquire(string name, [NotNullWhen(true)] out InstanceLock? instanceLock, out int? ownerPid, PidGuardOptions? options = null)
-    {
-        var attempt = TryAcquireCore(name, options, Platforms.Current);
-        instanceLock = attempt.Lock;
-        ownerPid = attempt.Owner;
-        return instanceLock is not null;
-    }
-
-    /// <summary>Takes the lock if it is free; otherwise returns false.</summary>
-    public static bool TryAcquire(string name, [NotNullWhen(true)] out InstanceLock? instanceLock, PidGuardOptions? options = null) =>
-        TryAcquire(name, out instanceLock, out _, options);
 
     /// <summary>
-    /// Waits up to <paramref name="timeout"/> for the lock, retrying with jittered backoff (1 ms
-    /// doubling to 50 ms), then throws <see cref="AlreadyRunningException"/>. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// <see cref="Acquire"/>, but returns null instead of throwing when another process holds the lock
+    /// (so <c>using var held = InstanceLock.TryAcquire(name);</c> works). Who holds it:
+    /// <see cref="DaemonProbe.GetStatus(string, PidGuardOptions?)"/>.
     /// </summary>
-    public static async Task<InstanceLock> AcquireAsync(string name, TimeSpan timeout, PidGuardOptions? options = null, CancellationToken cancellationToken = default)
+    public static InstanceLock? TryAcquire(string name, PidGuardOptions? options = null, TimeSpan timeout = default, CancellationToken cancellationToken = default) =>
+        Wait(name, options, timeout, cancellationToken).Lock;
+
+    /// <summary><see cref="Acquire"/>, waiting asynchronously.</summary>
+    public static async ValueTask<InstanceLock> AcquireAsync(string name, PidGuardOptions? options = null, TimeSpan timeout = default, CancellationToken cancellationToken = default)
     {
-        var p = Platforms.Current;
-        options ??= new PidGuardOptions();
-        var quick = options.Clone();
-        quick.OwnerWaitWindow = TimeSpan.Zero;
-        Attempt attempt = default;
-        int timeoutMs = timeout == Timeout.InfiniteTimeSpan ? Timeout.Infinite : (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
-        bool won = await Backoff.WaitUntilAsync(() => (attempt = TryAcquireCore(name, quick, p)).Lock is not null, timeoutMs, cancellationToken).ConfigureAwait(false);
-        if (won)
-            return attempt.Lock!;
-        // The last try gets the owner window, so the conflict names the owner when it can.
-        attempt = TryAcquireCore(name, options, p);
+        var attempt = await WaitAsync(name, options, timeout, cancellationToken).ConfigureAwait(false);
         return attempt.Lock ?? throw attempt.Conflict();
     }
+
+    /// <summary><see cref="TryAcquire"/>, waiting asynchronously.</summary>
+    public static async ValueTask<InstanceLock?> TryAcquireAsync(string name, PidGuardOptions? options = null, TimeSpan timeout = default, CancellationToken cancellationToken = default) =>
+        (await WaitAsync(name, options, timeout, cancellationToken).ConfigureAwait(false)).Lock;
 
     /// <summary>One acquire: the lock, or who holds it.</summary>
     private readonly record struct Attempt(InstanceLock? Lock, int? Owner, string? Detail, DaemonPaths Paths)
@@ -57,9 +44,47 @@ public sealed partial class InstanceLock
         public AlreadyRunningException Conflict() => new(Paths.Name, Owner, Paths.LockFile, Detail);
     }
 
-    private static Attempt TryAcquireCore(string name, PidGuardOptions? options, IPlatform p)
+    private static Attempt Wait(string name, PidGuardOptions? options, TimeSpan timeout, CancellationToken ct)
     {
         options ??= new PidGuardOptions();
+        int timeoutMs = Milliseconds(CheckTimeout(timeout));
+        if (timeoutMs == 0)
+            return TryAcquireCore(name, options, Platforms.Current);
+        var quick = Quick(options);
+        Attempt attempt = default;
+        if (Backoff.WaitUntil(() => (attempt = TryAcquireCore(name, quick, Platforms.Current)).Lock is not null, timeoutMs, ct: ct))
+            return attempt;
+        return TryAcquireCore(name, options, Platforms.Current); // the last try gets the owner window, to name the owner
+    }
+
+    private static async ValueTask<Attempt> WaitAsync(string name, PidGuardOptions? options, TimeSpan timeout, CancellationToken ct)
+    {
+        options ??= new PidGuardOptions();
+        int timeoutMs = Milliseconds(CheckTimeout(timeout));
+        if (timeoutMs == 0)
+            return TryAcquireCore(name, options, Platforms.Current);
+        var quick = Quick(options);
+        Attempt attempt = default;
+        if (await Backoff.WaitUntilAsync(() => (attempt = TryAcquireCore(name, quick, Platforms.Current)).Lock is not null, timeoutMs, ct).ConfigureAwait(false))
+            return attempt;
+        return TryAcquireCore(name, options, Platforms.Current);
+    }
+
+    /// <summary>While waiting, each attempt skips the owner window: the next attempt comes soon anyway.</summary>
+    private static PidGuardOptions Quick(PidGuardOptions options)
+    {
+        var quick = options.Clone();
+        quick.OwnerWaitWindow = TimeSpan.Zero;
+        return quick;
+    }
+
+    private static TimeSpan CheckTimeout(TimeSpan timeout) =>
+        timeout >= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan
+            ? timeout
+            : throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout is zero or more, or Timeout.InfiniteTimeSpan.");
+
+    private static Attempt TryAcquireCore(string name, PidGuardOptions options, IPlatform p)
+    {
         DaemonName.Validate(name);
         string dir = PidGuard.RuntimeDirectory.Ensure(PidGuard.RuntimeDirectory.Resolve(options.RuntimeDirectory, p), p, options.Logger);
         var paths = DaemonPaths.For(name, dir);
@@ -79,8 +104,8 @@ public sealed partial class InstanceLock
                 result = new Attempt(won, null, null, paths);
                 return true;
             }
-            // Held. A proven owner is reported at once; otherwise the holder may be between lock and
-            // write, or a status probe may hold a shared lock for a few microseconds: retry both.
+            // Race: the holder may be between lock and write, or a status probe may hold a shared lock
+            // for a few microseconds. A proven owner is reported at once; otherwise retry both.
             var owner = OwnerInfo.Read(p, paths);
             result = new Attempt(null, owner.ActionablePid, Describe(owner), paths);
             return owner.ActionablePid is not null;

@@ -8,7 +8,7 @@ public sealed partial class InstanceLock
 {
     /// <summary>
     /// Adopts the locked descriptor inherited through <c>PIDGUARD_LOCK_FD</c> from a parent that
-    /// called <see cref="HandOffAsync(System.Diagnostics.ProcessStartInfo, TimeSpan, CancellationToken)"/>: checks it names this name's lock file and holds its
+    /// called <see cref="HandOffAsync"/>: checks it names this name's lock file and holds its
     /// lock, then writes this process's PID. The variable is removed so grandchildren do not see it.
     /// </summary>
     public static InstanceLock Adopt(string name, PidGuardOptions? options = null) => AdoptCore(name, options, Platforms.Current);

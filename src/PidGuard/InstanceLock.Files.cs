@@ -115,7 +115,7 @@ public sealed partial class InstanceLock
         {
             RemoveIfOurs(path, written);
         }
-        catch (IOException)
+        catch (PidGuardException)
         {
             // the original failure is the one worth reporting
         }

@@ -53,22 +53,11 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     /// <summary>The daemon's files.</summary>
     public DaemonPaths Paths { get; }
 
-    /// <summary>The runtime directory.</summary>
-    public string RuntimeDirectory => Paths.Directory;
-
-    /// <summary><c>NAME.pid</c>.</summary>
-    public string PidFilePath => Paths.PidFile;
-
-    /// <summary><c>NAME.lock</c>.</summary>
-    public string LockFilePath => Paths.LockFile;
-
-    /// <summary><c>NAME.json</c>.</summary>
-    public string StateFilePath => Paths.StateFile;
-
     /// <summary>
     /// The daemon's main process: this process, or, once a supervisor recorded the program it
     /// started (<see cref="RecordMainProcess"/>), that program. It is the PID in the pid file.
     /// </summary>
+    /// <remarks>To find the holder of a lock this process did not get: <see cref="DaemonProbe.GetStatus(string, PidGuardOptions?)"/>.</remarks>
     public int ProcessId { get { lock (_sync) return _state.Pid; } }
 
     /// <summary>The identity (device, inode) of the locked file.</summary>
@@ -124,7 +113,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
                     RemoveIfOurs(Paths.StateFile, _stateFileWritten);
                 }
             }
-            catch (IOException e)
+            catch (PidGuardException e)
             {
                 if (_options.Logger is { } log)
                     Log.ReleaseFailed(log, e, Name);
@@ -150,7 +139,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
         {
             _platform.UnlockUnshared(_fd!, Paths.LockFile);
         }
-        catch (IOException)
+        catch (PidGuardException)
         {
             // closing releases it anyway
         }

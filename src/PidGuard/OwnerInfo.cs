@@ -17,7 +17,7 @@ internal readonly record struct OwnerInfo(PidFileContent PidFile, DaemonStateRec
     {
         var pid = PidGuard.PidFile.Read(paths.PidFile, p);
         var record = StateFile.Read(paths.StateFile, p, out _);
-        string? problem = pid.Kind == PidFileKind.Valid ? ProcessIdentity.MismatchOfMainOrSupervisor(pid.Pid!.Value, record, p) : pid.Problem;
+        string? problem = pid.Kind == PidFileKind.Valid ? ProcessIdentity.MismatchOfMainOrSupervisor(pid.Pid!.Value, record, p) : pid.Reason;
         // A supervisor records itself as the main process while its program is not running: that is no program.
         bool mainAlive = record is not null && record.Pid != record.Supervisor?.Pid
             && (pid.Pid == record.Pid && problem is null || ProcessIdentity.Mismatch(record.Pid, record, p) is null);

@@ -24,8 +24,8 @@ public enum PidFileKind
 /// <summary>The result of reading a pid file.</summary>
 /// <param name="Kind">What the file holds.</param>
 /// <param name="Pid">The PID when <paramref name="Kind"/> is <see cref="PidFileKind.Valid"/>.</param>
-/// <param name="Problem">Why the file is not valid, naming the file.</param>
-public readonly record struct PidFileContent(PidFileKind Kind, int? Pid, string? Problem);
+/// <param name="Reason">Why the file is not valid, naming the file.</param>
+public readonly record struct PidFileContent(PidFileKind Kind, int? Pid, string? Reason);
 
 /// <summary>Reads and parses pid files strictly: a PID that fails any check is never signalled.</summary>
 public static class PidFile

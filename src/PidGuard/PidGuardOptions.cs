@@ -37,10 +37,11 @@ public sealed class PidGuardOptions
     public TimeSpan? HeartbeatInterval { get; set; }
 
     /// <summary>
-    /// The holder is a supervisor (<c>pidguard run</c> / <c>start</c>): it records itself as the
-    /// supervisor and writes no pid file until it records the program it starts.
+    /// The holder supervises a program (as <c>pidguard run</c> and <c>start</c> do): it records itself
+    /// as the supervisor in the state file and writes no pid file until it records the program it
+    /// starts (<see cref="InstanceLock.RecordMainProcess"/>), so the pid file always names the program.
     /// </summary>
-    internal bool Supervising { get; set; }
+    public bool Supervising { get; set; }
 
     internal PidGuardOptions Clone() => (PidGuardOptions)MemberwiseClone();
 }

@@ -5,10 +5,10 @@ namespace PidGuard;
 /// PID is greater than 1, it is not this process, and its kernel start-time token matches the
 /// state file. Anything else is refused with the reason.
 /// </summary>
-/// <param name="MaySignal">True when the PID is proven to be the daemon.</param>
+/// <param name="Allowed">True when the PID is proven to be the daemon.</param>
 /// <param name="Pid">The PID that would be signalled, when it may be.</param>
 /// <param name="Reason">Why signalling is refused.</param>
-public readonly record struct SignalDecision(bool MaySignal, int? Pid, string? Reason)
+public readonly record struct SignalDecision(bool Allowed, int? Pid, string? Reason)
 {
     /// <summary>Decides from a status probe's result.</summary>
     public static SignalDecision For(DaemonStatus status) => For(status, Environment.ProcessId);

@@ -49,30 +49,28 @@ try
                 while (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < startAt)
                     Thread.SpinWait(100);
             }
-            if (InstanceLock.TryAcquire(Arg(1), out var won, out int? owner, Options(Arg(2))))
+            try
             {
-                using (won)
-                {
-                    Say($"WON {won.ProcessId}");
-                    Thread.Sleep(int.Parse(Flag("--ms") ?? "0", CultureInfo.InvariantCulture));
-                }
+                using var won = InstanceLock.Acquire(Arg(1), Options(Arg(2)));
+                Say($"WON {won.ProcessId}");
+                Thread.Sleep(int.Parse(Flag("--ms") ?? "0", CultureInfo.InvariantCulture));
                 return 0;
             }
-            Say($"LOST {owner?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
-            return 75;
+            catch (AlreadyRunningException e)
+            {
+                Say($"LOST {e.OwnerPid?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+                return 75;
+            }
         }
         case "handoff":
         {
             // handoff NAME DIR : acquire, start "hold NAME DIR --adopt" with the lock inherited, exit.
             var options = Options(Arg(2));
-            using var held = await InstanceLock.AcquireAsync(Arg(1), TimeSpan.FromSeconds(20), options);
+            using var held = await InstanceLock.AcquireAsync(Arg(1), options, TimeSpan.FromSeconds(20));
             Say($"ACQUIRED {held.ProcessId} {held.Ownership} T={Stopwatch.GetTimestamp()}");
-            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = false };
-            psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
-            foreach (string a in new[] { "hold", Arg(1), Arg(2), "--adopt", "--ms", Flag("--child-ms") ?? "600000" })
-                psi.ArgumentList.Add(a);
-            int child = await held.HandOffAsync(psi, TimeSpan.FromSeconds(30));
-            Say($"HANDED {child} {held.Ownership}");
+            var child = new DaemonStartInfo(Environment.ProcessPath!, [System.Reflection.Assembly.GetEntryAssembly()!.Location, "hold", Arg(1), Arg(2), "--adopt", "--ms", Flag("--child-ms") ?? "600000"]);
+            var handed = await held.HandOffAsync(child, TimeSpan.FromSeconds(30));
+            Say($"HANDED {handed.OwnerPid} {held.Ownership}");
             return 0;
         }
         case "handoff-cmd":
@@ -80,28 +78,18 @@ try
             // handoff-cmd NAME DIR CMD ARGS... : acquire, hand the lock to CMD (which must adopt it), exit.
             var options = Options(Arg(2));
             using var held = InstanceLock.Acquire(Arg(1), options);
-            var psi = new ProcessStartInfo(Arg(3)) { UseShellExecute = false };
             var childArgs = args.Skip(4).ToList();
             if (childArgs.IndexOf("--timeout-ms") is var t and >= 0)
                 childArgs.RemoveRange(t, 2);
-            foreach (string a in childArgs)
-                psi.ArgumentList.Add(a);
-            int child = await held.HandOffAsync(psi, TimeSpan.FromMilliseconds(int.Parse(Flag("--timeout-ms") ?? "60000", CultureInfo.InvariantCulture)));
-            Say($"HANDED {child} {held.Ownership}");
+            var handed = await held.HandOffAsync(new DaemonStartInfo(Arg(3), childArgs), TimeSpan.FromMilliseconds(int.Parse(Flag("--timeout-ms") ?? "60000", CultureInfo.InvariantCulture)));
+            Say($"HANDED {handed.OwnerPid} {held.Ownership}");
             return 0;
         }
         case "share":
         {
             // share NAME DIR : acquire, start `sleep 300` sharing the lock, release our lock, exit (the child keeps it).
             var held = InstanceLock.Acquire(Arg(1), Options(Arg(2)));
-            var child = held.StartProcess(new PidGuard.Platform.SpawnRequest
-            {
-                Program = "sleep",
-                Arguments = ["sleep", "300"],
-                Environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}").ToList(),
-                Output = PidGuard.Platform.StdioTarget.Null,
-                Error = PidGuard.Platform.StdioTarget.Null,
-            });
+            var child = held.StartProcess(new DaemonStartInfo("sleep", ["300"]) { StandardOutput = DaemonStdio.Null, StandardError = DaemonStdio.Null });
             Say($"SHARED {child.Id}");
             held.Dispose();
             Say("RELEASED");
@@ -135,7 +123,7 @@ try
         case "stop":
         {
             // stop NAME DIR SCHEDULE
-            var outcome = await DaemonStopper.StopAsync(Arg(1), StopSchedule.Parse(Arg(3)), Options(Arg(2)));
+            var outcome = await DaemonStopper.StopAsync(Arg(1), StopSchedule.Parse(Arg(3)), options: Options(Arg(2)));
             Say($"OUTCOME {outcome.Result} pid={outcome.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} signal={outcome.LastSignal ?? "-"} ms={(long)outcome.Elapsed.TotalMilliseconds} reason={outcome.Reason} warning={outcome.Warning}");
             return outcome.Succeeded ? 0 : 1;
         }
@@ -170,11 +158,11 @@ try
                     File.WriteAllBytes(paths.PidFile, Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7 + 13)).ToArray());
                 var status = DaemonProbe.GetStatus(name, options);
                 var decision = SignalDecision.For(status);
-                var outcome = Has("--no-stop") ? null : await DaemonStopper.StopAsync(name, StopSchedule.Parse("TERM/1/KILL/1"), options);
+                var outcome = Has("--no-stop") ? null : await DaemonStopper.StopAsync(name, StopSchedule.Parse("TERM/1/KILL/1"), options: options);
                 var left = new FileInfo(paths.PidFile);
                 string after = Directory.Exists(paths.PidFile) ? "dir" : left.LinkTarget is not null ? "symlink" : left.Exists ? "file" : "gone";
                 string targetAfter = File.Exists(target) ? File.ReadAllText(target) : "-";
-                Say($"CASE {label} status={status.State} lsb={status.LsbExitCode} pid={status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} verified={status.IsIdentityVerified} may={decision.MaySignal} decided={decision.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} stop={outcome?.Result.ToString() ?? "-"} signal={outcome?.LastSignal ?? "-"} after={after} target={targetAfter}");
+                Say($"CASE {label} status={status.State} lsb={status.LsbExitCode} pid={status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} verified={status.IsIdentityVerified} may={decision.Allowed} decided={decision.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} stop={outcome?.Result.ToString() ?? "-"} signal={outcome?.LastSignal ?? "-"} after={after} target={targetAfter}");
                 if (Directory.Exists(paths.PidFile))
                     Directory.Delete(paths.PidFile);
                 else
@@ -187,7 +175,7 @@ try
         {
             // stop-self NAME DIR : hold the lock in this process and ask the stopper to stop it.
             using var held = InstanceLock.Acquire(Arg(1), Options(Arg(2)));
-            var outcome = await DaemonStopper.StopAsync(Arg(1), StopSchedule.Parse("TERM/1/KILL/1"), Options(Arg(2)));
+            var outcome = await DaemonStopper.StopAsync(Arg(1), StopSchedule.Parse("TERM/1/KILL/1"), options: Options(Arg(2)));
             Say($"OUTCOME {outcome.Result} pid={outcome.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-"} signal={outcome.LastSignal ?? "-"} reason={outcome.Reason}");
             return 0;
         }
@@ -222,9 +210,9 @@ try
             {
                 if (gapMs > 0)
                     Thread.Sleep(gapMs);
-                if (!InstanceLock.TryAcquire(Arg(1), out var l, options))
+                using var l = InstanceLock.TryAcquire(Arg(1), options);
+                if (l is null)
                     continue;
-                using (l)
                 {
                     if (Marker.Enter(Arg(3)) is { } other)
                     {
@@ -249,9 +237,9 @@ try
                         return 0;
                     Thread.Sleep(1);
                 }
-                if (InstanceLock.TryAcquire(Arg(1), out var won, out int? owner, options))
+                try
                 {
-                    using (won)
+                    using (InstanceLock.Acquire(Arg(1), options))
                     {
                         Say($"R {r} WON {Environment.ProcessId}");
                         while (!File.Exists(Path.Join(sync, $"release-{r}")))
@@ -259,9 +247,9 @@ try
                     }
                     Say($"R {r} RELEASED");
                 }
-                else
+                catch (AlreadyRunningException e)
                 {
-                    Say($"R {r} LOST {owner?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+                    Say($"R {r} LOST {e.OwnerPid?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
                 }
             }
         }
@@ -277,7 +265,7 @@ try
             while (Stopwatch.GetTimestamp() < until && (stopFile is null || !File.Exists(stopFile)))
             {
                 Thread.Sleep(1); // flock is not fair: leave the parent a chance to take the lock
-                if (InstanceLock.TryAcquire(Arg(1), out var l, options))
+                if (InstanceLock.TryAcquire(Arg(1), options) is { } l)
                 {
                     long t0 = Stopwatch.GetTimestamp();
                     l.Dispose();
@@ -295,7 +283,7 @@ try
             int conflicts = 0;
             for (int i = 0; i < n; i++)
             {
-                if (InstanceLock.TryAcquire(Arg(1), out var l, Options(Arg(2))))
+                if (InstanceLock.TryAcquire(Arg(1), Options(Arg(2))) is { } l)
                     l.Dispose();
                 else
                     conflicts++;

@@ -14,87 +14,87 @@ public class InstanceLockTests : IDisposable
     [Fact]
     public void Acquire_on_a_clean_directory_writes_pid_and_state()
     {
-        using var l = InstanceLock.Acquire("app", _dir.Options());
-        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(l.PidFilePath));
+        using var l = _dir.Acquire("app");
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(l.Paths.PidFile));
         Assert.Equal(Environment.ProcessId, l.ProcessId);
         Assert.Equal(LockOwnership.WriteOwner, l.Ownership);
-        Assert.True(File.Exists(l.LockFilePath));
-        var state = StateFile.Read(l.StateFilePath)!;
+        Assert.True(File.Exists(l.Paths.LockFile));
+        var state = StateFile.Read(l.Paths.StateFile)!;
         Assert.Equal(Environment.ProcessId, state.Pid);
         Assert.Equal("app", state.Name);
         Assert.Equal(ProcessIdentity.GetStartToken(Environment.ProcessId), state.StartToken);
         Assert.Equal(ProcessIdentity.BootId, state.BootId);
-        Assert.Equal(Path.Join(_dir.Runtime, "app.pid"), l.PidFilePath);
-        Assert.Equal(Path.Join(_dir.Runtime, "app.lock"), l.LockFilePath);
-        Assert.Equal(Path.Join(_dir.Runtime, "app.json"), l.StateFilePath);
+        Assert.Equal(Path.Join(_dir.Runtime, "app.pid"), l.Paths.PidFile);
+        Assert.Equal(Path.Join(_dir.Runtime, "app.lock"), l.Paths.LockFile);
+        Assert.Equal(Path.Join(_dir.Runtime, "app.json"), l.Paths.StateFile);
     }
 
     [Fact]
     public void Files_have_modes_0644_0600_and_directory_0700()
     {
-        using var l = InstanceLock.Acquire("modes", _dir.Options());
-        Assert.Equal(Convert.ToInt32("644", 8), Mode(l.PidFilePath));
-        Assert.Equal(Convert.ToInt32("644", 8), Mode(l.StateFilePath));
-        Assert.Equal(Convert.ToInt32("600", 8), Mode(l.LockFilePath));
+        using var l = _dir.Acquire("modes");
+        Assert.Equal(Convert.ToInt32("644", 8), Mode(l.Paths.PidFile));
+        Assert.Equal(Convert.ToInt32("644", 8), Mode(l.Paths.StateFile));
+        Assert.Equal(Convert.ToInt32("600", 8), Mode(l.Paths.LockFile));
         Assert.Equal(Convert.ToInt32("700", 8), Mode(_dir.Runtime));
     }
 
     [Fact]
     public void Dispose_removes_pid_and_state_but_never_the_lock_file()
     {
-        var l = InstanceLock.Acquire("rel", _dir.Options());
+        var l = _dir.Acquire("rel");
         l.Dispose();
-        Assert.False(File.Exists(l.PidFilePath));
-        Assert.False(File.Exists(l.StateFilePath));
-        Assert.True(File.Exists(l.LockFilePath));
+        Assert.False(File.Exists(l.Paths.PidFile));
+        Assert.False(File.Exists(l.Paths.StateFile));
+        Assert.True(File.Exists(l.Paths.LockFile));
         Assert.True(l.IsReleased);
         l.Dispose(); // idempotent
-        using var again = InstanceLock.Acquire("rel", _dir.Options());
-        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(again.PidFilePath));
+        using var again = _dir.Acquire("rel");
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(again.Paths.PidFile));
     }
 
     [Fact]
     public async Task DisposeAsync_releases_too()
     {
-        var l = InstanceLock.Acquire("async-rel", _dir.Options());
+        var l = _dir.Acquire("async-rel");
         await l.DisposeAsync();
-        Assert.False(File.Exists(l.PidFilePath));
-        Assert.True(InstanceLock.TryAcquire("async-rel", out var again, _dir.Options()));
-        again.Dispose();
+        Assert.False(File.Exists(l.Paths.PidFile));
+        using var again = _dir.TryAcquire("async-rel");
+        Assert.NotNull(again);
     }
 
     [Fact]
     public void Second_acquire_in_the_same_process_is_refused_with_our_pid()
     {
         // flock belongs to the open file description, so two handles in one process conflict too.
-        using var first = InstanceLock.Acquire("twice", _dir.Options());
-        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("twice", _dir.Options()));
+        using var first = _dir.Acquire("twice");
+        var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("twice"));
         Assert.Equal(Environment.ProcessId, e.OwnerPid);
         Assert.Contains($"Daemon already running (PID: {Environment.ProcessId})", e.Message, StringComparison.Ordinal);
-        Assert.False(InstanceLock.TryAcquire("twice", out _, out int? owner, _dir.Options()));
-        Assert.Equal(Environment.ProcessId, owner);
+        Assert.Null(_dir.TryAcquire("twice"));
+        Assert.Equal(Environment.ProcessId, DaemonProbe.GetStatus("twice", _dir.Options()).Pid);
     }
 
     [Fact]
     public void Release_does_not_remove_a_pid_file_that_was_replaced()
     {
-        var l = InstanceLock.Acquire("replaced", _dir.Options());
+        var l = _dir.Acquire("replaced");
         string foreign = Path.Join(_dir.Root, "foreign");
         File.WriteAllText(foreign, "777\n");
-        File.Move(foreign, l.PidFilePath, overwrite: true);
+        File.Move(foreign, l.Paths.PidFile, overwrite: true);
         Assert.False(l.CheckIntegrity());
         Assert.True(l.PidFileLost.IsCancellationRequested);
         l.Dispose();
-        Assert.Equal("777\n", File.ReadAllText(l.PidFilePath));
+        Assert.Equal("777\n", File.ReadAllText(l.Paths.PidFile));
     }
 
     [Fact]
     public void Integrity_check_fires_the_token_when_the_pid_file_is_deleted()
     {
         var log = new CapturingLogger();
-        using var l = InstanceLock.Acquire("deleted", _dir.Options(o => o.Logger = log));
+        using var l = _dir.Acquire("deleted", o => o.Logger = log);
         Assert.True(l.CheckIntegrity());
-        File.Delete(l.PidFilePath);
+        File.Delete(l.Paths.PidFile);
         Assert.False(l.CheckIntegrity());
         Assert.True(l.PidFileLost.IsCancellationRequested);
         Assert.Contains(log.Entries, e => e.Message.Contains("removed or replaced", StringComparison.Ordinal));
@@ -110,7 +110,7 @@ public class InstanceLockTests : IDisposable
             var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
             {
                 barrier.SignalAndWait();
-                InstanceLock.TryAcquire("threads", out results[i], _dir.Options(o => o.OwnerWaitWindow = TimeSpan.Zero));
+                results[i] = _dir.TryAcquire("threads", o => o.OwnerWaitWindow = TimeSpan.Zero);
             })).ToArray();
             foreach (var t in threads) t.Start();
             foreach (var t in threads) t.Join();
@@ -127,7 +127,7 @@ public class InstanceLockTests : IDisposable
         File.WriteAllText(paths.PidFile, "999999\n");
         File.WriteAllText(paths.StateFile, "{\"pid\":999999}");
         var log = new CapturingLogger();
-        using var l = InstanceLock.Acquire("stale", _dir.Options(o => o.Logger = log));
+        using var l = _dir.Acquire("stale", o => o.Logger = log);
         Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(paths.PidFile));
         Assert.Equal(Environment.ProcessId, StateFile.Read(paths.StateFile)!.Pid);
         Assert.Contains(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("999999", StringComparison.Ordinal));
@@ -139,7 +139,7 @@ public class InstanceLockTests : IDisposable
         var paths = _dir.Paths("temp");
         Directory.CreateDirectory(_dir.Runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.WriteAllText(paths.PidTempFile, "half");
-        using var l = InstanceLock.Acquire("temp", _dir.Options());
+        using var l = _dir.Acquire("temp");
         Assert.False(File.Exists(paths.PidTempFile));
         Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(paths.PidFile));
     }
@@ -153,7 +153,7 @@ public class InstanceLockTests : IDisposable
         var p = Platforms.Current;
         using var fd = LockFile.TryLockExclusive(p, paths.LockFile)!;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("empty", _dir.Options()));
+        var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("empty"));
         Assert.Null(e.OwnerPid);
         Assert.Contains("Daemon already running (PID: unknown)", e.Message, StringComparison.Ordinal);
         Assert.InRange(clock.ElapsedMilliseconds, 90, 2000);
@@ -175,7 +175,7 @@ public class InstanceLockTests : IDisposable
             File.WriteAllBytes(paths.StateFile, StateFile.Serialize(record));
             File.WriteAllText(paths.PidFile, $"{Environment.ProcessId}\n");
         }, TestContext.Current.CancellationToken);
-        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("late", _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromSeconds(2))));
+        var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("late", o => o.OwnerWaitWindow = TimeSpan.FromSeconds(2)));
         Assert.Equal(Environment.ProcessId, e.OwnerPid);
         await writer;
     }
@@ -189,7 +189,7 @@ public class InstanceLockTests : IDisposable
         int dead = DeadPid();
         File.WriteAllText(paths.PidFile, $"{dead}\n");
         using var fd = LockFile.TryLockExclusive(Platforms.Current, paths.LockFile)!;
-        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("oldpid", _dir.Options()));
+        var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("oldpid"));
         Assert.Null(e.OwnerPid);
         Assert.Equal($"{dead}\n", File.ReadAllText(paths.PidFile));
     }
@@ -197,32 +197,32 @@ public class InstanceLockTests : IDisposable
     [Fact]
     public async Task AcquireAsync_waits_for_the_holder_and_honours_timeout_and_cancellation()
     {
-        var first = InstanceLock.Acquire("wait", _dir.Options());
-        var e = await Assert.ThrowsAsync<AlreadyRunningException>(() => InstanceLock.AcquireAsync("wait", TimeSpan.FromMilliseconds(150), _dir.Options(), TestContext.Current.CancellationToken));
+        var first = _dir.Acquire("wait");
+        var e = await Assert.ThrowsAsync<AlreadyRunningException>(async () => await InstanceLock.AcquireAsync("wait", _dir.Options(), TimeSpan.FromMilliseconds(150), TestContext.Current.CancellationToken));
         Assert.Equal(Environment.ProcessId, e.OwnerPid);
         using (var cts = new CancellationTokenSource(100))
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => InstanceLock.AcquireAsync("wait", Timeout.InfiniteTimeSpan, _dir.Options(), cts.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await InstanceLock.AcquireAsync("wait", _dir.Options(), Timeout.InfiniteTimeSpan, cts.Token));
         _ = Task.Delay(200, TestContext.Current.CancellationToken).ContinueWith(_ => first.Dispose(), TaskScheduler.Default);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var second = await InstanceLock.AcquireAsync("wait", TimeSpan.FromSeconds(10), _dir.Options(), TestContext.Current.CancellationToken);
+        await using var second = await InstanceLock.AcquireAsync("wait", _dir.Options(), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.InRange(clock.ElapsedMilliseconds, 150, 5000);
-        Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(second.PidFilePath, TestContext.Current.CancellationToken));
+        Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(second.Paths.PidFile, TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public void UpdateState_and_Heartbeat_rewrite_the_state_file()
     {
-        using var l = InstanceLock.Acquire("beat", _dir.Options(o => o.HeartbeatInterval = TimeSpan.FromSeconds(5)));
-        var before = StateFile.Read(l.StateFilePath)!.HeartbeatAt;
+        using var l = _dir.Acquire("beat", o => o.HeartbeatInterval = TimeSpan.FromSeconds(5));
+        var before = StateFile.Read(l.Paths.StateFile)!.HeartbeatAt;
         Assert.NotNull(before);
         Thread.Sleep(20);
         l.Heartbeat("serving 3 clients");
-        var after = StateFile.Read(l.StateFilePath)!;
+        var after = StateFile.Read(l.Paths.StateFile)!;
         Assert.True(after.HeartbeatAt > before);
         Assert.Equal("serving 3 clients", after.Status);
         Assert.Equal(5000, after.HeartbeatIntervalMs);
         l.UpdateState(s => { s.Restarts = 2; s.Pid = 1; });
-        var updated = StateFile.Read(l.StateFilePath)!;
+        var updated = StateFile.Read(l.Paths.StateFile)!;
         Assert.Equal(2, updated.Restarts);
         Assert.Equal(Environment.ProcessId, updated.Pid); // the PID cannot be forged through UpdateState
     }
@@ -230,7 +230,7 @@ public class InstanceLockTests : IDisposable
     [Fact]
     public void Unresponsive_when_heartbeats_stop()
     {
-        using var l = InstanceLock.Acquire("wedged", _dir.Options(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(20)));
+        using var l = _dir.Acquire("wedged", o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(20));
         l.Heartbeat();
         Assert.False(DaemonProbe.GetStatus("wedged", _dir.Options()).IsUnresponsive);
         Thread.Sleep(150);
@@ -247,7 +247,7 @@ public class InstanceLockTests : IDisposable
         string target = Path.Join(_dir.Root, "elsewhere");
         File.WriteAllText(target, "keep");
         File.CreateSymbolicLink(_dir.Paths("sym").LockFile, target);
-        var e = Assert.Throws<PidGuardException>(() => InstanceLock.Acquire("sym", _dir.Options()));
+        var e = Assert.Throws<PidGuardException>(() => _dir.Acquire("sym"));
         Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
         Assert.Contains("sym.lock", e.Message, StringComparison.Ordinal);
         Assert.Equal("keep", File.ReadAllText(target));
@@ -257,7 +257,7 @@ public class InstanceLockTests : IDisposable
     [Fact]
     public void Invalid_name_is_rejected_before_touching_the_disk()
     {
-        Assert.Throws<ArgumentException>(() => InstanceLock.Acquire("../evil", _dir.Options()));
+        Assert.Throws<ArgumentException>(() => _dir.Acquire("../evil"));
         Assert.False(Directory.Exists(_dir.Runtime));
     }
 

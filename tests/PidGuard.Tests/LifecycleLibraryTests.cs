@@ -106,22 +106,15 @@ public class LifecycleLibraryTests : IDisposable
         // each of which reports whether it found the lock file among its descriptors (clearing FD_CLOEXEC
         // process-wide around a spawn leaked it into 221 of 605 of them).
         const int spawns = 605;
-        using var held = InstanceLock.Acquire("race", _dir.Options());
-        string lockPath = held.LockFilePath;
+        using var held = _dir.Acquire("race");
+        string lockPath = held.Paths.LockFile;
         using var stop = new CancellationTokenSource();
         var sharer = Task.Run(() =>
         {
             int n = 0;
             while (!stop.IsCancellationRequested)
             {
-                using var child = held.StartProcess(new SpawnRequest
-                {
-                    Program = "/bin/true",
-                    Arguments = ["true"],
-                    Environment = [],
-                    Output = StdioTarget.Null,
-                    Error = StdioTarget.Null,
-                });
+                using var child = held.StartProcess(new DaemonStartInfo("/bin/true") { StandardOutput = DaemonStdio.Null, StandardError = DaemonStdio.Null });
                 n++;
             }
             return n;
@@ -149,10 +142,10 @@ public class LifecycleLibraryTests : IDisposable
     public void A_state_record_too_large_for_readers_is_refused_before_anything_is_locked()
     {
         string huge = new('x', StateFile.MaxLength + 1);
-        var e = Assert.Throws<PidGuardException>(() => InstanceLock.Acquire("huge", _dir.Options(o => o.CommandLine = ["prog", huge])));
+        var e = Assert.Throws<PidGuardException>(() => _dir.Acquire("huge", o => o.CommandLine = ["prog", huge]));
         Assert.Contains("huge.json", e.Message, StringComparison.Ordinal);
         Assert.Contains("shorten the command line", e.Message, StringComparison.Ordinal);
-        using var ok = InstanceLock.Acquire("huge", _dir.Options());
+        using var ok = _dir.Acquire("huge");
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class MultiProcessTests : IDisposable
         using var holder = HostProcess.Start("hold", "app", _dir.Runtime);
         int pid = holder.WaitForInt("ACQUIRED");
         Assert.Equal(holder.Pid, pid);
-        var e = Assert.Throws<AlreadyRunningException>(() => InstanceLock.Acquire("app", _dir.Options()));
+        var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("app"));
         Assert.Equal(pid, e.OwnerPid);
         Assert.Contains($"Daemon already running (PID: {pid})", e.Message, StringComparison.Ordinal);
         var (code, lines) = HostProcess.Run("try", "app", _dir.Runtime);
@@ -36,7 +36,7 @@ public class MultiProcessTests : IDisposable
         Assert.Equal(DaemonState.Stale, status.State);
         Assert.Equal(pid, status.Pid);
         Assert.Equal(1, status.LsbExitCode);
-        using var l = InstanceLock.Acquire("crash", _dir.Options());
+        using var l = _dir.Acquire("crash");
         Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(paths.PidFile));
     }
 
@@ -68,7 +68,7 @@ public class MultiProcessTests : IDisposable
         for (int i = 0; i < 3; i++)
             Assert.Equal($"LOST {pid}", HostProcess.Run("try", "keep", _dir.Runtime).Lines.Single());
         for (int i = 0; i < 200; i++)
-            Assert.False(InstanceLock.TryAcquire("keep", out _, _dir.Options()));
+            Assert.Null(_dir.TryAcquire("keep"));
         Assert.Equal($"{pid}\n", File.ReadAllText(paths.PidFile));
         Assert.Equal(stateBefore, File.ReadAllBytes(paths.StateFile));
         Assert.Equal(pidWritten, new FileInfo(paths.PidFile).LastWriteTimeUtc);
@@ -129,7 +129,7 @@ public class MultiProcessTests : IDisposable
             child.WaitForExit(10_000);
         }
         Assert.True(SpinWait.SpinUntil(() => DaemonProbe.GetStatus("detach", _dir.Options()).State == DaemonState.Stale, 10_000));
-        using var l = InstanceLock.Acquire("detach", _dir.Options());
+        using var l = _dir.Acquire("detach");
     }
 
     [Fact]

@@ -66,8 +66,8 @@ public class PidFileParseTests
         var r = PidFile.Parse(Encoding.Latin1.GetBytes(content), "/x/n.pid");
         Assert.Equal(PidFileKind.Invalid, r.Kind);
         Assert.Null(r.Pid);
-        Assert.Contains(reason, r.Problem, StringComparison.Ordinal);
-        Assert.Contains("/x/n.pid", r.Problem, StringComparison.Ordinal);
+        Assert.Contains(reason, r.Reason, StringComparison.Ordinal);
+        Assert.Contains("/x/n.pid", r.Reason, StringComparison.Ordinal);
     }
 }
 

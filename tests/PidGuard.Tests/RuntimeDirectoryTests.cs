@@ -67,7 +67,7 @@ public class RuntimeDirectoryTests : IDisposable
         Directory.CreateDirectory(_dir.Runtime);
         var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute | UnixFileMode.OtherRead;
         File.SetUnixFileMode(_dir.Runtime, mode);
-        var e = Assert.Throws<PidGuardException>(() => InstanceLock.Acquire("x", _dir.Options()));
+        var e = Assert.Throws<PidGuardException>(() => _dir.Acquire("x"));
         Assert.Contains("world-writable", e.Message, StringComparison.Ordinal);
         Assert.Contains(_dir.Runtime, e.Message, StringComparison.Ordinal);
         Assert.Equal(mode, File.GetUnixFileMode(_dir.Runtime));

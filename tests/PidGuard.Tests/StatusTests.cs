@@ -24,7 +24,7 @@ public class StatusTests : IDisposable
     [Fact]
     public void Held_lock_is_Running_with_a_verified_pid_and_LSB_0()
     {
-        using var l = InstanceLock.Acquire("up", _dir.Options());
+        using var l = _dir.Acquire("up");
         var s = Status("up");
         Assert.Equal(DaemonState.Running, s.State);
         Assert.Equal(Environment.ProcessId, s.Pid);
@@ -33,13 +33,13 @@ public class StatusTests : IDisposable
         Assert.NotNull(s.Uptime);
         Assert.Null(s.HeartbeatAge);
         Assert.False(s.IsUnresponsive);
-        Assert.True(SignalDecision.For(s, self: -1).MaySignal);
+        Assert.True(SignalDecision.For(s, self: -1).Allowed);
     }
 
     [Fact]
     public void Free_lock_with_a_pid_file_naming_a_live_unrelated_process_is_Stale_not_Running()
     {
-        using (InstanceLock.Acquire("reuse", _dir.Options()))
+        using (_dir.Acquire("reuse"))
         {
         }
         // The lock file exists and is free; the pid file names a live process (ours) that does not hold it.
@@ -49,7 +49,7 @@ public class StatusTests : IDisposable
         Assert.Equal(Environment.ProcessId, s.Pid);
         Assert.False(s.IsIdentityVerified);
         Assert.Equal(1, s.LsbExitCode);
-        Assert.False(SignalDecision.For(s).MaySignal);
+        Assert.False(SignalDecision.For(s).Allowed);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class StatusTests : IDisposable
         Assert.Equal(DaemonState.Running, live.State);
         Assert.True(live.IsLegacy);
         var decision = SignalDecision.For(live, self: -1);
-        Assert.False(decision.MaySignal);
+        Assert.False(decision.Allowed);
         Assert.Contains("no lock file", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -92,7 +92,7 @@ public class StatusTests : IDisposable
         Assert.Equal(DaemonState.Running, s.State);
         Assert.Null(s.Pid);
         Assert.Contains("no pid file", s.Reason, StringComparison.Ordinal);
-        Assert.False(SignalDecision.For(s).MaySignal);
+        Assert.False(SignalDecision.For(s).Allowed);
     }
 }
 

@@ -18,7 +18,7 @@ internal static class ListCommand
         {
             string directory = RuntimeDirectory.Resolve(result.GetValue(dir));
             var options = new PidGuardOptions { RuntimeDirectory = directory, OwnerWaitWindow = TimeSpan.Zero };
-            var statuses = Names(directory).Select(n => DaemonProbe.GetStatus(DaemonPaths.For(n, directory), options)).ToList();
+            var statuses = Names(directory).Select(n => DaemonProbe.GetStatus(n, options)).ToList();
             if (result.GetValue(json))
                 Console.Out.WriteLine(JsonSerializer.Serialize(statuses.Select(StatusView.ToJson).ToList(), CliJsonContext.Default.ListStatusJson));
             else

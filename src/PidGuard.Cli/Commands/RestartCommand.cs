@@ -27,7 +27,7 @@ internal static class RestartCommand
                 throw new CliError($"nothing is recorded for {paths.Name} in '{paths.StateFile}'; start it with 'pidguard start {paths.Name} -- COMMAND'", ExitCodes.Failure);
             if (record.RestartPolicy is null || record.LogFile is null)
                 throw new CliError($"{paths.Name} was not started by 'pidguard start'; restart it the way it was started", ExitCodes.Failure);
-            var outcome = await DaemonStopper.StopAsync(paths, schedule, StopTarget.Process, DaemonSelector.Options(paths), ct).ConfigureAwait(false);
+            var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, StopTarget.Process, DaemonSelector.Options(paths), ct).ConfigureAwait(false);
             int stopped = StopCommand.Report(outcome);
             if (stopped != ExitCodes.Ok)
                 return stopped;

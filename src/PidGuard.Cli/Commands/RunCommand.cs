@@ -26,9 +26,7 @@ internal static class RunCommand
             InstanceLock held;
             try
             {
-                held = waitFor > TimeSpan.Zero
-                    ? await InstanceLock.AcquireAsync(paths.Name, waitFor, options, ct).ConfigureAwait(false)
-                    : InstanceLock.Acquire(paths.Name, options);
+                held = await InstanceLock.AcquireAsync(paths.Name, options, waitFor, ct).ConfigureAwait(false);
             }
             catch (AlreadyRunningException e)
             {

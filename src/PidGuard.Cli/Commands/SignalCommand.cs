@@ -22,10 +22,10 @@ internal static class SignalCommand
                 throw CliError.Usage(byOption ? "give one SIGNAL after --name/--pidfile" : "usage: pidguard signal NAME SIGNAL");
             var paths = selector.Resolve(result, byOption ? null : values[0]);
             string signalText = values[^1];
-            if (!DaemonSignaller.TryParseSignal(signalText, out int signal) || signal == 0)
+            if (!Signals.TryParse(signalText, out int signal) || signal == 0)
                 throw CliError.Usage($"unknown signal '{signalText}'");
-            var outcome = DaemonSignaller.Send(paths, signal, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process, DaemonSelector.Options(paths));
-            if (!outcome.Sent)
+            var outcome = DaemonSignaller.Send(paths.Name, signal, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process, DaemonSelector.Options(paths));
+            if (!outcome.Succeeded)
                 return Task.FromResult(CommandAction.Fail($"not signalling {paths.Name}: {outcome.Reason}",
                     outcome.State == DaemonState.Running ? ExitCodes.Failure : ExitCodes.NotRunning));
             Console.Out.WriteLine($"sent {signalText.ToUpperInvariant()} to {paths.Name} (PID: {outcome.Pid})");

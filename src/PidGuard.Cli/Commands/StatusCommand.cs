@@ -17,7 +17,7 @@ internal static class StatusCommand
         command.SetAction((result, _) => CommandAction.RunAsync(() =>
         {
             var paths = selector.Resolve(result, result.GetValue(name));
-            var status = DaemonProbe.GetStatus(paths, DaemonSelector.Options(paths));
+            var status = DaemonProbe.GetStatus(paths.Name, DaemonSelector.Options(paths));
             Console.Out.WriteLine(result.GetValue(json)
                 ? JsonSerializer.Serialize(StatusView.ToJson(status), CliJsonContext.Default.StatusJson)
                 : StatusView.Line(status));

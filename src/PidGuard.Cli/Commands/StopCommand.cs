@@ -47,7 +47,7 @@ internal static class StopCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = Schedule(result.GetValue(timeout), result.GetValue(retry));
-            var outcome = await DaemonStopper.StopAsync(paths, schedule, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process,
+            var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process,
                 DaemonSelector.Options(paths), ct).ConfigureAwait(false);
             return Report(outcome);
         }));

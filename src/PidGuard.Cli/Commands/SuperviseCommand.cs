@@ -13,17 +13,14 @@ internal static class SuperviseCommand
         var restart = new Option<string>("--restart") { DefaultValueFactory = _ => "no" };
         var maxRestarts = new Option<int?>("--max-restarts");
         var window = new Option<double>("--restart-window") { DefaultValueFactory = _ => 60 };
-        var umask = new Option<string?>("--umask");
         var command = new Command("supervise", "Internal: the supervisor process of 'pidguard start'.") { Hidden = true };
         command.Arguments.Add(tokens);
         selector.AddTo(command);
-        foreach (var o in new Option[] { log, restart, maxRestarts, window, umask })
+        foreach (var o in new Option[] { log, restart, maxRestarts, window })
             command.Options.Add(o);
         command.SetAction((result, _) => CommandAction.RunAsync(() =>
         {
             var paths = selector.Resolve(result, null);
-            if (result.GetValue(umask) is { } mask)
-                PidGuard.Platform.Platforms.Current.SetUmask(Starter.ParseUmask(mask)); // inherited by the program the supervisor spawns
             var settings = new SupervisorSettings
             {
                 Command = result.GetValue(tokens)!,

@@ -13,7 +13,7 @@ internal sealed unsafe partial class UnixPlatform
             if (entry.StartsWith("PATH=", StringComparison.Ordinal))
                 pathVariable = entry[5..];
         }
-        string executable = ExecutableSearch.Find(this, request.Program, pathVariable, Environment.CurrentDirectory)
+        string executable = ExecutableSearch.Find(this, request.Program, pathVariable, request.WorkingDirectory ?? Environment.CurrentDirectory)
             ?? throw new ProgramNotFoundException(request.Program);
         return PosixSpawner.Spawn(this, executable, request);
     }

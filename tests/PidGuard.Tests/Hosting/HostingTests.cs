@@ -151,7 +151,7 @@ public class HostingTests : IDisposable
         Assert.Equal(workerPid, s.Pid);
         Assert.True(s.IsIdentityVerified);
         // The worker is a grandchild: stop it through the library, which proves its identity first.
-        var outcome = await DaemonStopper.StopAsync("worker", StopSchedule.Parse("TERM/10/KILL/5"), _dir.Options(), TestContext.Current.CancellationToken);
+        var outcome = await DaemonStopper.StopAsync("worker", StopSchedule.Parse("TERM/10/KILL/5"), options: _dir.Options(), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(StopResult.Terminated, outcome.Result);
         Assert.False(File.Exists(_dir.Paths("worker").PidFile));
     }

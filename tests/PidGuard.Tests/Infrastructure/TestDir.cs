@@ -22,6 +22,14 @@ public sealed class TestDir : IDisposable
 
     public DaemonPaths Paths(string name) => DaemonPaths.For(name, Runtime);
 
+    /// <summary><see cref="InstanceLock.Acquire"/> in this directory, cancelled with the test.</summary>
+    public InstanceLock Acquire(string name, Action<PidGuardOptions>? configure = null) =>
+        InstanceLock.Acquire(name, Options(configure), cancellationToken: TestContext.Current.CancellationToken);
+
+    /// <summary><see cref="InstanceLock.TryAcquire"/> in this directory, cancelled with the test.</summary>
+    public InstanceLock? TryAcquire(string name, Action<PidGuardOptions>? configure = null) =>
+        InstanceLock.TryAcquire(name, Options(configure), cancellationToken: TestContext.Current.CancellationToken);
+
     public void Dispose()
     {
         try

@@ -33,7 +33,7 @@ public class ParserFuzzTests
             {
                 Assert.Equal(PidFileKind.Invalid, result.Kind);
                 Assert.Null(result.Pid);
-                Assert.False(string.IsNullOrEmpty(result.Problem));
+                Assert.False(string.IsNullOrEmpty(result.Reason));
             }
         }
         Assert.True(valid > 100, $"only {valid} valid inputs: the generator does not reach the accepting path");

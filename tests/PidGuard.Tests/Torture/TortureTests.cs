@@ -42,9 +42,9 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
             Thread.SpinWait(random.Next(0, 20_000)); // sub-millisecond jitter: land in every phase
             victim.Kill();
             victim.Dispose();
-            await using (var l = await InstanceLock.AcquireAsync("t", TimeSpan.FromSeconds(10), _dir.Options(), TestContext.Current.CancellationToken))
+            await using (var l = await InstanceLock.AcquireAsync("t", _dir.Options(), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
             {
-                Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(l.PidFilePath, TestContext.Current.CancellationToken));
+                Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(l.Paths.PidFile, TestContext.Current.CancellationToken));
                 acquired++;
             }
             if (steady.HasExited)

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PidGuard.Platform;
+using PidGuard.Platform;
+
+namespace PidGuard;
 
 /// <summary>
 /// The receiving end of the sd_notify protocol (READY=1, STATUS=..., WATCHDOG=1 ...) for a supervised
@@ -12,7 +14,7 @@ namespace PidGuard.Platform;
 /// of an allowed user, which the kernel vouches for, so no other user can fake readiness. Elsewhere
 /// it is a socket file in the runtime directory, refused clearly when its path does not fit.
 /// </summary>
-internal sealed unsafe class NotifyListener : IDisposable
+public sealed unsafe class NotifyListener : IDisposable
 {
     private readonly SafeFd? _fd;
     private readonly System.Net.Sockets.Socket? _socket;
@@ -22,12 +24,19 @@ internal sealed unsafe class NotifyListener : IDisposable
     private readonly Action<string, string> _onMessage;
     private volatile bool _closed;
 
+    /// <summary>Binds the socket and starts listening.</summary>
     /// <param name="paths">The daemon, for the socket's name.</param>
-    /// <param name="senderAllowed">Decides from the sender's uid (Linux) whether a datagram is accepted.</param>
     /// <param name="onMessage">Called with each KEY=VALUE line, on the listener's thread.</param>
-    public NotifyListener(DaemonPaths paths, Func<uint, bool> senderAllowed, Action<string, string> onMessage)
+    /// <param name="senderAllowed">
+    /// Decides from the sender's uid (Linux: the kernel's SCM_CREDENTIALS) whether a datagram is
+    /// accepted; the default accepts this process's effective user and root.
+    /// </param>
+    public NotifyListener(DaemonPaths paths, Action<string, string> onMessage, Func<uint, bool>? senderAllowed = null)
     {
-        _senderAllowed = senderAllowed;
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(onMessage);
+        uint self = Platforms.Current.EffectiveUserId;
+        _senderAllowed = senderAllowed ?? (uid => uid == self || uid == 0);
         _onMessage = onMessage;
         if (OperatingSystem.IsLinux())
         {
@@ -141,6 +150,7 @@ internal sealed unsafe class NotifyListener : IDisposable
         }
     }
 
+    /// <summary>Stops listening and removes the socket.</summary>
     public void Dispose()
     {
         _closed = true;

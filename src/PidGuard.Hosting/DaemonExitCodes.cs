@@ -1,0 +1,11 @@
+namespace PidGuard.Hosting;
+
+/// <summary>The exit codes of <see cref="PidGuardHostExtensions.RunAsDaemonAsync"/> (sysexits.h, as the <c>pidguard</c> tool uses them).</summary>
+public static class DaemonExitCodes
+{
+    /// <summary>75 (EX_TEMPFAIL): another instance holds the name; try again later.</summary>
+    public const int AlreadyRunning = 75;
+
+    /// <summary>78 (EX_CONFIG): the runtime directory or the lock file cannot be used (owner, mode, a symbolic link, a missing parent).</summary>
+    public const int CannotRun = 78;
+}
