@@ -64,7 +64,8 @@ internal sealed class SignalForwarder : IDisposable
         {
             if (stops)
                 _stopping.TrySetResult(signal);
-            // Our own child, not yet reaped: its PID cannot have been reused.
+            // Race: the program exits while a signal is passed on. It is our own child, not reaped before
+            // it is detached under this gate, so its PID cannot have been reused.
             if (_program is { HasExited: false } program)
                 program.Signal(signal);
             else if (!stops)

@@ -17,7 +17,8 @@ internal static class AtomicFile
             var fd = p.TryOpen(temp, c.OWrOnly | c.OCreat | c.OExcl | c.ONoFollow | c.OCloExec, mode, out int errno);
             if (fd is null)
             {
-                // Only the lock holder writes, so an existing temp file is a leftover of a holder that died mid-write.
+                // Race: a holder that died mid-write left its temp file. Only the lock holder writes, so
+                // an existing temp file can only be such a leftover: remove it (if it is ours) and retry once.
                 if (errno == UnixConstants.EExist && attempt == 0 && RemoveLeftover(p, temp))
                     continue;
                 throw new UnixIOException(errno, "create", temp);

@@ -68,7 +68,11 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="signal"/> to the program; false once it was reaped (nothing is sent then).</summary>
+    /// <summary>
+    /// Sends <paramref name="signal"/> to the program; false once it was reaped (nothing is sent then).
+    /// Race: the program exits while a signal is sent. Its exit is observed without reaping it and the
+    /// reap takes the same lock as this, so the PID cannot have been reused when the signal goes out.
+    /// </summary>
     public bool Signal(int signal)
     {
         lock (_gate)

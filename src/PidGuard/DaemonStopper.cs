@@ -57,7 +57,7 @@ public static class DaemonStopper
                         return Done(StopResult.StaleCleaned, status.Pid, status.Reason);
                     }
                     if (round < MaxRounds)
-                        continue; // a new instance took the lock meanwhile: look again
+                        continue; // Race: a new instance took the lock between the probe and the cleanup: look again
                     return Done(StopResult.Failed, status.Pid, status.Reason);
             }
 

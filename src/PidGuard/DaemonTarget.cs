@@ -57,7 +57,8 @@ internal sealed class DaemonTarget : IDisposable
         return new DaemonTarget(p, main, supervisor, holdersOnly: false, refusal, status.Record, lockFile);
     }
 
-    // Opening the pidfd first and proving the identity after means the handle reaches exactly the proven process.
+    // Race: the process exits and its PID is reused between the probe and the signal. Opening the pidfd
+    // first and proving the identity after means the handle reaches exactly the proven process.
     private static ProcessHandle? PinProven(IPlatform p, int pid, Func<int, string?> mismatch)
     {
         var handle = p.OpenProcess(pid);
@@ -103,6 +104,10 @@ internal sealed class DaemonTarget : IDisposable
     /// <summary>
     /// The main process's whole group is signalled only while the main process leads it and is proven
     /// alive (not reaped, so the group id cannot have been reused); otherwise the process alone.
+    /// Race: the leader is reaped between the check and kill(-pgid). The id can then be reused only once
+    /// every member of the group is gone and the PID space has wrapped around to it, all within that
+    /// instant; when the daemon's supervisor is the leader's parent it closes even that (it signals the
+    /// group before it reaps).
     /// </summary>
     private SignalResult SendToMain(int signal, bool group)
     {

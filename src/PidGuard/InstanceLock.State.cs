@@ -80,7 +80,8 @@ public sealed partial class InstanceLock
             return true;
         lock (_sync)
         {
-            // Released, or the pid file rewritten by this holder, while we looked: nothing was lost.
+            // Race: a concurrent Dispose or a rewrite of the pid file by this holder while we looked:
+            // nothing was lost. (The token source is never disposed, so Cancel cannot throw either.)
             if (_fd is null || _pidFileWritten != written)
                 return true;
             if (_lost.IsCancellationRequested)

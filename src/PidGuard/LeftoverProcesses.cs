@@ -52,7 +52,11 @@ internal static class LeftoverProcesses
         }
     }
 
-    /// <summary>Signals <paramref name="pid"/> only if, once pinned, it is proven to hold the lock.</summary>
+    /// <summary>
+    /// Signals <paramref name="pid"/> only if, once pinned, it is proven to hold the lock.
+    /// Race: the process exits and its PID is reused after the scan: the pidfd is opened first and the
+    /// proof repeated on it, so the signal reaches the process that holds the lock or none.
+    /// </summary>
     public static bool SignalHolder(IPlatform p, int pid, FileStatus lockFile, int signal)
     {
         if (pid <= 1 || pid == p.CurrentProcessId)

@@ -100,7 +100,7 @@ internal static class LockFile
                 locked = opened;
                 return fd;
             }
-            fd.Dispose(); // closing drops our lock on the orphaned inode
+            fd.Dispose(); // Race: the file was replaced between open and flock; closing drops our lock on the orphaned inode
         }
         throw new PidGuardException($"Lock file '{path}' keeps being replaced while PidGuard locks it.", path);
     }

@@ -30,8 +30,8 @@ internal readonly record struct OwnerInfo(PidFileContent PidFile, DaemonStateRec
 
     /// <summary>
     /// Reads the owner of a held lock, retrying with backoff for up to <paramref name="window"/>
-    /// while its files are not settled: a new holder writes its state file, then its pid file, just
-    /// after locking (and a supervisor does the same when its program starts).
+    /// while its files are not settled. Race: a new holder writes its state file, then its pid file,
+    /// just after locking (and a supervisor does the same when its program starts).
     /// </summary>
     public static OwnerInfo ReadHeld(IPlatform p, DaemonPaths paths, TimeSpan window)
     {

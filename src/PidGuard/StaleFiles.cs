@@ -13,6 +13,7 @@ internal static class StaleFiles
     /// </summary>
     public static bool TryClean(IPlatform p, DaemonPaths paths)
     {
+        // Race: a new instance starts while the files are removed. Holding the lock meanwhile keeps it out.
         using var fd = LockFile.TryLockExclusive(p, paths.LockFile, create: false);
         if (fd is null)
         {

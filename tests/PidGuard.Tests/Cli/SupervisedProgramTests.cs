@@ -67,7 +67,7 @@ public class SupervisedProgramTests : CliScenario
             # Its runs last 0.2 s and the pauses between them grow (0.1, 0.2, 0.4 s ...): look until one is caught twice.
             for i in $(seq 1 100); do
               P status flap > "$ROOT/flap.txt"; TEXT=$?; P status flap --json > "$ROOT/flap.json"; JSON=$?
-              [ $TEXT = 2 ] && [ $JSON = 2 ] && grep -q "last exit" "$ROOT/flap.txt" && grep -q lastExit "$ROOT/flap.json" && break
+              [ $TEXT = 2 ] && [ $JSON = 2 ] && grep -q "next try in" "$ROOT/flap.txt" && grep -q nextRestartAt "$ROOT/flap.json" && break
             done
             cat "$ROOT/flap.txt"; echo "STATUS=$TEXT"
             cat "$ROOT/flap.json"
