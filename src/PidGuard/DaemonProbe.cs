@@ -124,7 +124,7 @@ public static class DaemonProbe
         if (!ProcessIdentity.IsAlive(value, p))
             return Make(paths, DaemonState.Stale, value, legacy: true, reason: $"legacy pid file names PID {value}, which is not running");
         var record = StateFile.Read(paths.StateFile, p, out _);
-        bool verified = record is not null && ProcessIdentity.Mismatch(value, record, p) is null;
+        bool verified = record is not null && DaemonIdentity.MainProblem(value, record, lockFile: null, p) is null;
         return Make(paths, DaemonState.Running, value, verified, legacy: true, record: record,
             reason: $"legacy pid file (no lock file): PID {value} is alive, but without the lock it is not proven to be the daemon");
     }

@@ -49,10 +49,11 @@ internal sealed class DaemonTarget : IDisposable
             return new DaemonTarget(p, null, null, holdersOnly: lockFile is not null, lockFile is null ? "the lock file vanished" : null, status.Record, lockFile);
         ProcessHandle? main = null, supervisor = null;
         var decision = SignalDecision.For(status, p.CurrentProcessId);
+        var recordedLock = DaemonIdentity.LockOf(status.Record, status.Paths, p);
         if (decision.Allowed)
-            main = PinProven(p, decision.Pid!.Value, pid => ProcessIdentity.Mismatch(pid, status.Record, p));
+            main = PinProven(p, decision.Pid!.Value, pid => DaemonIdentity.MainProblem(pid, status.Record, recordedLock, p));
         if (status.Supervisor is { } s && s > 1 && s != p.CurrentProcessId)
-            supervisor = PinProven(p, s, _ => ProcessIdentity.SupervisorMismatch(status.Record, p));
+            supervisor = PinProven(p, s, _ => DaemonIdentity.SupervisorProblem(status.Record, recordedLock, p));
         string? refusal = main is null && supervisor is null && !decision.Allowed && status.State != DaemonState.Restarting ? decision.Reason : null;
         return new DaemonTarget(p, main, supervisor, holdersOnly: false, refusal, status.Record, lockFile);
     }
@@ -113,7 +114,7 @@ internal sealed class DaemonTarget : IDisposable
     {
         var p = _platform;
         var main = Main!;
-        if (group && p.GetProcessGroup(main.Pid) == main.Pid && ProcessIdentity.Mismatch(main.Pid, _record, p) is null)
+        if (group && p.GetProcessGroup(main.Pid) == main.Pid && DaemonIdentity.MainProblem(main.Pid, _record, _lockFile, p) is null)
             return p.KillGroup(main.Pid, signal);
         return p.SendSignal(main, signal);
     }

@@ -26,6 +26,7 @@ public sealed partial class InstanceLock
             next.Pid = _state.Pid;
             next.StartToken = _state.StartToken;
             next.Supervisor = _state.Supervisor;
+            next.LockFile = _state.LockFile;
             if (next.Status is { Length: > MaxStatusLength } status)
                 next.Status = status[..MaxStatusLength];
             CommitState(next);

@@ -44,6 +44,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
         _lockFile = lockFile;
         Ownership = ownership;
         _options = options;
+        state.LockFile = new FileIdentity { Device = lockFile.Device, Inode = lockFile.Inode };
         _state = state;
     }
 

@@ -57,7 +57,7 @@ public class LifecycleLibraryTests : IDisposable
     [Fact]
     public void A_deleted_working_directory_neither_fails_the_acquire_nor_leaks_a_locked_descriptor()
     {
-        var (code, lines) = HostProcess.Run("cwd-deleted", "d", _dir.Runtime);
+        var (code, lines) = ChildProcess.RunHost("cwd-deleted", "d", _dir.Runtime);
         Assert.True(code == 0, string.Join('\n', lines));
         Assert.Equal(["ACQUIRED 1 cwd=-", "ACQUIRED 2 cwd=-"], lines);
     }

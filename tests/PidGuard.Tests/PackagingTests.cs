@@ -94,7 +94,7 @@ public class PackagingTests : IDisposable
 
     private Process StartApp(string dll)
     {
-        var psi = new ProcessStartInfo(HostProcess.Dotnet) { UseShellExecute = false, RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo(ChildProcess.Dotnet) { UseShellExecute = false, RedirectStandardOutput = true };
         psi.ArgumentList.Add(dll);
         psi.Environment["PidGuard__RuntimeDirectory"] = _dir.Runtime;
         psi.Environment["Logging__Console__FormatterName"] = "simple";
@@ -105,7 +105,7 @@ public class PackagingTests : IDisposable
 
     private static void Dotnet(string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo(HostProcess.Dotnet) { WorkingDirectory = workingDirectory };
+        var psi = new ProcessStartInfo(ChildProcess.Dotnet) { WorkingDirectory = workingDirectory };
         foreach (string a in args)
             psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

@@ -107,6 +107,21 @@ internal interface IPlatform
     /// <summary>The live members of a process group (Linux /proc); empty where unknown.</summary>
     IReadOnlyList<int> ProcessGroupMembers(int processGroup);
 
+    /// <summary>The live members of a session (Linux /proc); empty where unknown.</summary>
+    IReadOnlyList<int> SessionMembers(int session);
+
+    /// <summary>Parent, group, session, state and start token of a process (Linux /proc); null when gone or unknown.</summary>
+    ProcessStatus? GetProcessStatus(int pid);
+
+    /// <summary>True where the processes holding a lock can be listed (<see cref="FindLockHolders"/>): Linux.</summary>
+    bool CanSeeLockHolders { get; }
+
+    /// <summary>
+    /// Gives the open file <paramref name="fd"/> the name <paramref name="path"/> again (after it was unlinked),
+    /// through <c>/proc/self/fd</c>; false when the path exists or the platform cannot.
+    /// </summary>
+    bool LinkOpenFile(SafeFd fd, string path);
+
     bool IsTerminal(int fd);
 
     /// <summary>The foreground process group of the terminal <paramref name="fd"/>, or null.</summary>

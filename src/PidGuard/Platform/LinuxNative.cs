@@ -10,6 +10,7 @@ internal static unsafe partial class LinuxNative
     internal const int AtFdCwd = -100;
     internal const int AtSymlinkNoFollow = 0x100;
     internal const int AtEmptyPath = 0x1000;
+    internal const int AtSymlinkFollow = 0x400;
     internal const uint StatxBasicStats = 0x7ff;
     internal const int StatxBufferSize = 256;
 
@@ -35,12 +36,13 @@ internal static unsafe partial class LinuxNative
 
     internal static FileStatus ParseStatx(byte* b)
     {
+        uint links = *(uint*)(b + 16);
         uint uid = *(uint*)(b + 20);
         ushort mode = *(ushort*)(b + 28);
         ulong ino = *(ulong*)(b + 32);
         long size = *(long*)(b + 40);
         ulong devMajor = *(uint*)(b + 136);
         ulong devMinor = *(uint*)(b + 140);
-        return new FileStatus((devMajor << 32) | devMinor, ino, mode, uid, size);
+        return new FileStatus((devMajor << 32) | devMinor, ino, mode, uid, size, links);
     }
 }

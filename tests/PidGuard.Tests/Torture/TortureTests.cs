@@ -31,12 +31,12 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
         var clock = Stopwatch.StartNew();
         // A second churner contends throughout, so the observer also sees live competition. It pauses 1 ms
         // between cycles: flock is not fair, and a contender that re-locks at once can starve a waiter.
-        using var steady = HostProcess.Start("churn", "t", _dir.Runtime, markers, "--no-sync", "--gap-ms", "1");
+        using var steady = ChildProcess.Host("churn", "t", _dir.Runtime, markers, "--no-sync", "--gap-ms", "1");
         steady.WaitFor("READY");
         int acquired = 0;
         for (int round = 0; round < rounds; round++)
         {
-            var victim = HostProcess.Start("churn", "t", _dir.Runtime, markers, round % 2 == 0 ? "--no-sync" : "--sync");
+            var victim = ChildProcess.Host("churn", "t", _dir.Runtime, markers, round % 2 == 0 ? "--no-sync" : "--sync");
             victim.WaitFor("READY");
             Thread.Sleep(random.Next(0, 15));
             Thread.SpinWait(random.Next(0, 20_000)); // sub-millisecond jitter: land in every phase
@@ -61,7 +61,7 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
         const int racers = 32;
         string sync = Path.Join(_dir.Root, "sync");
         Directory.CreateDirectory(sync);
-        var procs = Enumerable.Range(0, racers).Select(_ => HostProcess.Start("racer", "race", _dir.Runtime, sync)).ToList();
+        var procs = Enumerable.Range(0, racers).Select(_ => ChildProcess.Host("racer", "race", _dir.Runtime, sync)).ToList();
         try
         {
             foreach (var p in procs)
@@ -117,7 +117,7 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
             }
         }, stop.Token);
         var clock = Stopwatch.StartNew();
-        var (_, lines) = HostProcess.Run("cycle", "probe", _dir.Runtime, cycles.ToString(CultureInfo.InvariantCulture));
+        var (_, lines) = ChildProcess.RunHost("cycle", "probe", _dir.Runtime, cycles.ToString(CultureInfo.InvariantCulture));
         await stop.CancelAsync();
         await prober;
         Report($"probe vs start ({probes} probes)", cycles, int.Parse(lines.Single().Split(' ')[1], CultureInfo.InvariantCulture), clock);
@@ -129,14 +129,14 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
     {
         int rounds = Math.Max(3, Rounds(20) / 4);
         string stopFile = Path.Join(_dir.Root, "stop-racer");
-        using var racer = HostProcess.Start("try-loop", "ho", _dir.Runtime, (rounds * 5000).ToString(CultureInfo.InvariantCulture), stopFile);
+        using var racer = ChildProcess.Host("try-loop", "ho", _dir.Runtime, (rounds * 5000).ToString(CultureInfo.InvariantCulture), stopFile);
         racer.WaitFor("READY");
         var windows = new List<(long From, long To)>();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < rounds; i++)
         {
             // Parent takes the lock and hands it to a child that holds it 300 ms, then releases.
-            using var parent = HostProcess.Start("handoff", "ho", _dir.Runtime, "--child-ms", "300");
+            using var parent = ChildProcess.Host("handoff", "ho", _dir.Runtime, "--child-ms", "300");
             string acquired;
             try
             {
