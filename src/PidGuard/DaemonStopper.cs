@@ -42,9 +42,10 @@ public static class DaemonStopper
                     return Done(StopResult.Failed, status.Pid, status.Reason);
                 case DaemonState.Stale:
                     bool cleaned;
+                    string? leftBecause;
                     try
                     {
-                        cleaned = StaleFiles.TryClean(p, paths);
+                        cleaned = StaleFiles.TryClean(p, paths, out leftBecause);
                     }
                     catch (PidGuardException e)
                     {
@@ -54,8 +55,10 @@ public static class DaemonStopper
                     {
                         if (options.Logger is { } log)
                             Log.StaleRecovered(log, paths.Name, status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "unknown", paths.PidFile);
-                        return Done(StopResult.StaleCleaned, status.Pid, status.Reason);
+                        return Done(StopResult.StaleCleaned, status.Pid, status.Reason, warning: leftBecause);
                     }
+                    if (leftBecause is not null)
+                        return Done(StopResult.NotRunning, null, leftBecause);
                     if (round < MaxRounds)
                         continue; // Race: a new instance took the lock between the probe and the cleanup: look again
                     return Done(StopResult.Failed, status.Pid, status.Reason);
@@ -126,7 +129,7 @@ public static class DaemonStopper
         string? warning = null;
         try
         {
-            StaleFiles.TryClean(p, paths); // a daemon that was killed could not remove its files
+            StaleFiles.TryClean(p, paths, out warning); // a daemon that was killed could not remove its files
         }
         catch (PidGuardException e)
         {

@@ -163,8 +163,7 @@ public class BadPidFileTests : IDisposable
             H table d "$DIR" --no-stop {string.Join(' ', Cases.Select(c => $"'{c}'"))}
             echo '-1' > "$DIR/d.pid"
             H stop d "$DIR" TERM/0.5/KILL/2
-            sleep 0.3
-            echo "SIGNALS[$(cat "$ROOT/c.sig" 2>/dev/null)]"
+            echo "SIGNALS[$(signals_of $C "$ROOT/c.sig")]"
             alive $A A
             alive $C C
             """);

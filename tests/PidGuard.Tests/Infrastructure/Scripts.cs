@@ -13,6 +13,8 @@ public static class Scripts
         jsonint() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | head -n 1; }
         supervisor() { sed -n '/"supervisor"/,/}/s/.*"pid": \([0-9]*\).*/\1/p' "$DIR/$1.json"; }
         nproc_named() { pgrep -x "$1" | wc -l; }
+        # signals_of PID FILE: the signals a sigrecord process recorded, after a HUP barrier proves it has handled all sent before
+        signals_of() { kill -HUP "$1"; waitfor "$2" SIGHUP >/dev/null; grep -v '^SIGHUP$' "$2" | tr '\n' ' ' | sed 's/ $//'; }
 
         """;
 }
