@@ -124,6 +124,11 @@ public static class DaemonProbe
     private static DaemonStatus? Unlocked(DaemonPaths paths, IPlatform p, bool lockFileMissing)
     {
         var record = StateFile.ReadFor(paths, p);
+        if (OrphanedSession.Find(record, p) is { Count: > 0 } leftovers)
+        {
+            return Make(paths, DaemonState.Lingering, record: record, holders: leftovers,
+                reason: $"the main process (PID {record!.Pid}) and its supervisor are gone but {Plural(leftovers.Count, "process")} of its session still run{(leftovers.Count == 1 ? "s" : "")}: PID {string.Join(", ", leftovers)}");
+        }
         if (Predecessor.LivePid(record, p) is not { } live)
             return null;
         var recordedLock = DaemonIdentity.LockOf(record, paths, p);

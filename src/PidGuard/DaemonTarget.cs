@@ -50,7 +50,10 @@ internal sealed class DaemonTarget : IDisposable
         bool holdersOnly = status.State == DaemonState.Lingering
             || status.State == DaemonState.Running && !status.IsIdentityVerified && status.Holders.Count > 0;
         if (holdersOnly)
-            return new DaemonTarget(p, null, null, holdersOnly: lockFile is not null, lockFile is null ? "the lock file vanished" : null, status.Record, lockFile);
+        {
+            bool any = lockFile is not null || OrphanedSession.Find(status.Record, p).Count > 0;
+            return new DaemonTarget(p, null, null, holdersOnly: any, any ? null : "the lock file vanished", status.Record, lockFile);
+        }
         ProcessHandle? main = null, supervisor = null;
         var decision = SignalDecision.For(status, p.CurrentProcessId);
         var recordedLock = DaemonIdentity.LockOf(status.Record, status.Paths, p);
@@ -137,15 +140,22 @@ internal sealed class DaemonTarget : IDisposable
         return p.SendSignal(main, signal);
     }
 
+    /// <summary>Every process holding the lock, and what is left of the session of a main process that is gone (<see cref="OrphanedSession"/>).</summary>
     private List<SignalResult> SignalHolders(int signal)
     {
         var results = new List<SignalResult>();
-        if (_lockFile is not { } lockFile)
-            return results;
-        foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
-            results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
+        if (_lockFile is { } lockFile)
+        {
+            foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
+                results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
+        }
+        foreach (int pid in OrphanedSession.Find(_record, _platform))
+            results.Add(OrphanedSession.Signal(_record!, pid, signal, _platform) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
         return results;
     }
+
+    /// <summary>True while something of the daemon that <see cref="SignalHolders"/> reaches is left.</summary>
+    public bool HasLeftovers => OrphanedSession.Find(_record, _platform).Count > 0;
 
     private static SignalResult Summarize(List<SignalResult> results) =>
         results.Contains(SignalResult.Delivered) ? SignalResult.Delivered

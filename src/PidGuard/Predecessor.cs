@@ -28,6 +28,11 @@ internal static class Predecessor
                 + "(its supervisor was killed after the program closed its lock descriptor, or the lock file was removed while it ran); "
                 + $"it must end before '{paths.Name}' can start again", IsConflict: true);
         }
+        if (OrphanedSession.Find(state.Record, p) is [var first, ..] leftovers)
+        {
+            return new(first, $"its main process (PID {state.Record!.Pid}) is gone, but processes of its session still run: PID {string.Join(", ", leftovers)} "
+                + $"('pidguard stop {paths.Name}' ends them)", IsConflict: true);
+        }
         var pidFile = PidFile.Read(paths.PidFile, p);
         if (pidFile.Kind is PidFileKind.NotRegularFile or PidFileKind.Unreadable)
             return new(null, $"{pidFile.Reason}; PidGuard does not replace it", IsConflict: false);

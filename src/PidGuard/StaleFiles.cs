@@ -22,7 +22,7 @@ internal static class StaleFiles
         try
         {
             var state = StateFile.Claim(paths, p);
-            if (Predecessor.LivePid(state.Record, p) is not null)
+            if (Predecessor.LivePid(state.Record, p) is not null || OrphanedSession.Find(state.Record, p).Count > 0)
                 return false;
             if (fd is null && !state.IsPidGuards)
             {

@@ -32,6 +32,32 @@ public class UnlockedDaemonTests : CliScenario
         Assert.Equal("0", Value(o, "STOPPED"));
     }
 
+    [Fact]
+    public void What_is_left_of_the_session_keeps_the_name_after_the_supervisor_and_the_main_process_died_and_stop_ends_it()
+    {
+        string o = Run("""
+            P start orph -- sh -c '( exec 3>&-; exec sleep 301 ) & echo $! > "$0/child"; while [ ! -e "$0/go" ]; do sleep 0.05; done' "$ROOT"
+            waitfor "$DIR/orph.json" '"phase": "running"'
+            waituntil 10 test -s "$ROOT/child"
+            MAIN=$(cat "$DIR/orph.pid"); SUP=$(supervisor orph); CHILD=$(cat "$ROOT/child")
+            kill -9 "$SUP"; touch "$ROOT/go"
+            waituntil 10 sh -c "! grep -qv '^[0-9]* (.*) Z' /proc/$MAIN/stat"
+            P status orph; echo "STATUS=$?"
+            P start orph -- sleep 1 2>"$ROOT/err"; echo "START=$?"
+            echo "ERR=$(cat "$ROOT/err")"
+            P stop orph; echo "STOP=$?"
+            alive "$CHILD" CHILD
+            P start orph -- sleep 300; echo "AFTER=$?"
+            P stop orph >/dev/null
+            """);
+        Assert.Equal("2", Value(o, "STATUS"));            // lingering: the main program is gone, the name is held
+        Assert.Equal("75", Value(o, "START"));
+        Assert.Contains("processes of its session still run", Value(o, "ERR"), StringComparison.Ordinal);
+        Assert.Equal("0", Value(o, "STOP"));
+        Assert.Contains("DEAD CHILD", o, StringComparison.Ordinal);
+        Assert.Equal("0", Value(o, "AFTER"));
+    }
+
     [Theory]
     [InlineData("rm \"$DIR/d.lock\"")]
     [InlineData("rm \"$DIR/d.lock\"; : > \"$DIR/d.lock\"; chmod 600 \"$DIR/d.lock\"")]
