@@ -268,7 +268,7 @@ public class InstanceLockTests : IDisposable
         using var l = _dir.Acquire("beat", o => o.HeartbeatInterval = TimeSpan.FromSeconds(5));
         var before = StateFile.Read(l.Paths.StateFile)!.HeartbeatAt;
         Assert.NotNull(before);
-        Thread.Sleep(20);
+        Assert.True(SpinWait.SpinUntil(() => DateTimeOffset.UtcNow > before, 1000));
         l.Heartbeat("serving 3 clients");
         var after = StateFile.Read(l.Paths.StateFile)!;
         Assert.True(after.HeartbeatAt > before);
@@ -283,14 +283,13 @@ public class InstanceLockTests : IDisposable
     [Fact]
     public void Unresponsive_when_heartbeats_stop()
     {
-        using var l = _dir.Acquire("wedged", o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(20));
+        using var l = _dir.Acquire("wedged", o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(200));
         l.Heartbeat();
-        Assert.False(DaemonProbe.GetStatus("wedged", _dir.Options()).IsUnresponsive);
-        Thread.Sleep(150);
-        var s = DaemonProbe.GetStatus("wedged", _dir.Options());
+        Assert.False(DaemonProbe.GetStatus("wedged", _dir.Options()).IsUnresponsive); // 3 intervals (600 ms) have not passed
+        DaemonStatus s = null!;
+        Assert.True(SpinWait.SpinUntil(() => (s = DaemonProbe.GetStatus("wedged", _dir.Options())).IsUnresponsive, 10_000));
         Assert.Equal(DaemonState.Running, s.State);
-        Assert.True(s.IsUnresponsive);
-        Assert.True(s.HeartbeatAge > TimeSpan.FromMilliseconds(60));
+        Assert.True(s.HeartbeatAge > TimeSpan.FromMilliseconds(600));
     }
 
     [Fact]

@@ -133,32 +133,6 @@ public class MultiProcessTests : IDisposable
         using var l = _dir.Acquire("detach");
     }
 
-    [Fact]
-    public async Task Status_probes_in_a_tight_loop_never_make_a_concurrent_start_fail()
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        long probes = 0;
-        var prober = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                DaemonProbe.GetStatus("probe", _dir.Options());
-                Interlocked.Increment(ref probes);
-            }
-        }, stop.Token);
-        try
-        {
-            var (_, lines) = ChildProcess.RunHost("cycle", "probe", _dir.Runtime, "500");
-            Assert.Equal("CONFLICTS 0", lines.Single());
-        }
-        finally
-        {
-            stop.Cancel();
-            await prober.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-        }
-        Assert.True(probes > 100, $"only {probes} probes ran");
-    }
-
     private static long Inode(string path)
     {
         var stat = BoundedProcess.Run(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]), TimeSpan.FromSeconds(30), "stat");

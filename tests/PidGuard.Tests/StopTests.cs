@@ -7,19 +7,8 @@ namespace PidGuard.Tests;
 /// Stop scenarios with real processes and real signals, each inside its own PID namespace so that a
 /// bug can never signal anything outside the scenario.
 /// </summary>
-public partial class StopTests : IDisposable
+public partial class StopTests : SandboxScenario
 {
-    private readonly TestDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private string Run(string body)
-    {
-        var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + body);
-        Assert.True(code == 0, $"scenario exited {code}:\n{output}");
-        return output;
-    }
-
     private static string Outcome(string output) =>
         output.Split('\n').SingleOrDefault(l => l.StartsWith("OUTCOME", StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException("no OUTCOME in:\n" + output);
 
@@ -102,6 +91,7 @@ public partial class StopTests : IDisposable
         Assert.StartsWith("OUTCOME StaleCleaned", outcome, StringComparison.Ordinal);
         Assert.Contains("signal=-", outcome, StringComparison.Ordinal);
         Assert.Contains("SIGNALS[]", output, StringComparison.Ordinal);
+        Assert.Contains("ALIVE B", output, StringComparison.Ordinal);
         Assert.DoesNotContain("d.pid", output, StringComparison.Ordinal);
     }
 

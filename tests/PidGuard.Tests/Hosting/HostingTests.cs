@@ -164,8 +164,8 @@ public class SupervisedWorkerTests : CliScenario
     public void Worker_under_pidguard_start_reports_ready_and_heartbeats()
     {
         string o = Run($"""
-            P start worker --wait-ready 30 --env PidGuard__HeartbeatInterval=00:00:00.200 --env Worker__IntervalMs=100 -- '{HostProcess_Dotnet}' '{ChildProcess.WorkerDll}'; echo "START=$?"
-            sleep 1
+            P start worker --wait-ready 30 --env PidGuard__HeartbeatInterval=00:00:00.200 --env Worker__IntervalMs=100 -- '{ChildProcess.Dotnet}' '{ChildProcess.WorkerDll}'; echo "START=$?"
+            waitfor "$DIR/worker.json" 'processed [1-9]'
             P status worker; echo "STATUS=$?"
             P status worker --json > "$ROOT/s.json"
             P stop worker; echo "STOP=$?"
@@ -178,6 +178,4 @@ public class SupervisedWorkerTests : CliScenario
         Assert.Equal("0", Value(o, "STOP"));
         Assert.Contains("\"heartbeatAgeSeconds\"", o, StringComparison.Ordinal);
     }
-
-    private static string HostProcess_Dotnet => ChildProcess.Dotnet;
 }
