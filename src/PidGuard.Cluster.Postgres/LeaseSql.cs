@@ -43,16 +43,17 @@ internal static class LeaseSql
     public const string Listen = "LISTEN pidguard_stop";
 
     /// <summary>
-    /// Takes the row (FOR UPDATE waits for the previous holder's fenced transactions that hold
-    /// FOR KEY SHARE on it), bumps the epoch and returns how long the successor must still wait:
+    /// Bumps the epoch (the upsert's row lock waits for the previous holder's fenced transactions
+    /// that hold FOR KEY SHARE on the row) and returns how long the successor must still wait:
     /// until the previous holder's last renewal + the lease duration, unless it released cleanly.
     /// The wait is computed on the server clock so that no two hosts' clocks are ever compared.
+    /// <c>prev</c> reads the statement's snapshot without FOR UPDATE: a row locked by the same
+    /// statement's upsert would be skipped by FOR UPDATE, and the wait silently become zero.
     /// </summary>
     public const string Takeover = """
         WITH prev AS (
             SELECT epoch, renewed_at, released_at
-            FROM pidguard_lease WHERE namespace = $1 AND name = $2
-            FOR UPDATE),
+            FROM pidguard_lease WHERE namespace = $1 AND name = $2),
         up AS (
             INSERT INTO pidguard_lease AS l
                 (namespace, name, epoch, host, pid, start_token, backend_pid, acquired_at, renewed_at, released_at, stop_requested_at)
