@@ -27,7 +27,7 @@ PostgresClusterLock NewLock()
         RenewDeadline = t[1],
         RenewInterval = t[2],
         HeartbeatTimeout = t[3],
-        ConnectTimeout = TimeSpan.FromSeconds(2),
+        ConnectTimeout = TimeSpan.FromSeconds(double.Parse(Flag("--connect-timeout-s", "2"), CultureInfo.InvariantCulture)),
         LocalOptions = new PidGuardOptions { RuntimeDirectory = Flag("--dir"), SyncWrites = false },
     });
 }
@@ -110,6 +110,7 @@ async Task<int> Race()
     int rounds = int.Parse(Flag("--rounds"), CultureInfo.InvariantCulture);
     int period = int.Parse(Flag("--period-ms"), CultureInfo.InvariantCulture);
     int hold = int.Parse(Flag("--hold-ms"), CultureInfo.InvariantCulture);
+    await clusterLock.GetStatusAsync(); // warm up (JIT, first connection) before the start line
     for (int r = 0; r < rounds; r++)
     {
         long at = startAt + (long)r * period;

@@ -1,0 +1,53 @@
+using System.Globalization;
+using PidGuard.Cluster.Tests.Infrastructure;
+
+namespace PidGuard.Cluster.Tests;
+
+/// <summary>20 processes (20 "hosts") try for one name at the same instant, round after round.</summary>
+public sealed class RaceTests(PostgresFixture pg) : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Twenty_contenders_exactly_one_winner_per_round_and_epochs_strictly_increase()
+    {
+        const int contenders = 20;
+        int rounds = Results.Rounds("PIDGUARD_CLUSTER_RACE_ROUNDS", 5);
+        const int periodMs = 2500;
+        string name = Names.Unique("race");
+        long startAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 10_000; // time for 20 runtimes to start and warm up on 2 cores
+        var hosts = new List<ClusterHost>();
+        try
+        {
+            for (int i = 0; i < contenders; i++)
+            {
+                hosts.Add(ClusterHost.Start(["race", "--cs", pg.ConnectionString, "--name", name, "--host", $"host-{i}", "--dir", _dir.Sub($"h{i}"),
+                    "--timing", FastTiming.Argument, "--connect-timeout-s", "15", "--start-at", startAt.ToString(CultureInfo.InvariantCulture),
+                    "--rounds", rounds.ToString(CultureInfo.InvariantCulture), "--period-ms", periodMs.ToString(CultureInfo.InvariantCulture), "--hold-ms", "300"]));
+            }
+            var done = hosts.Select(h => h.WaitFor("DONE", 10_000 + rounds * periodMs + 30_000)).ToList();
+            long lastEpoch = 0;
+            for (int r = 0; r < rounds; r++)
+            {
+                string prefix = $"ROUND {r.ToString(CultureInfo.InvariantCulture)} ";
+                var lines = hosts.Select(h => (Host: h, Line: h.Seen.Single(l => l.StartsWith(prefix, StringComparison.Ordinal)))).ToList();
+                var winners = lines.Where(l => l.Line.Contains(" WON ", StringComparison.Ordinal)).ToList();
+                var (winner, winLine) = Assert.Single(winners);
+                long epoch = ClusterHost.Field(winLine, "epoch");
+                Assert.True(epoch > lastEpoch, $"round {r}: epoch {epoch} after {lastEpoch}");
+                lastEpoch = epoch;
+                Assert.Equal(0, ClusterHost.Field(winLine, "takeover_ms"));
+                foreach (var (_, line) in lines.Where(l => l.Host != winner))
+                    Assert.True(line.Contains($"pid={winner.Pid.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal), $"round {r}: winner {winner.Pid}, loser said '{line}'");
+            }
+            Results.Report($"race: {contenders} contenders x {rounds} rounds: exactly one winner each round, epochs strictly increasing up to {lastEpoch}; every loser named the winner's PID");
+        }
+        finally
+        {
+            foreach (var h in hosts)
+                h.Dispose();
+        }
+    }
+}
