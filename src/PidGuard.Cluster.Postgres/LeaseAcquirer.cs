@@ -127,14 +127,25 @@ internal sealed class LeaseAcquirer(PostgresClusterLock target)
         int backendPid = connection.ProcessID;
         await using (var cmd = new NpgsqlCommand(LeaseSql.Takeover, connection))
         {
-            cmd.CommandTimeout = 0; // FOR UPDATE waits for the previous holder's fenced transactions
+            // The upsert's row lock waits for the previous holder's fenced transactions (FOR KEY SHARE); bounded.
+            cmd.CommandTimeout = (int)Math.Ceiling(2 * _timing.LeaseDuration.TotalSeconds);
             cmd.Parameters.Add(new() { Value = target.Namespace });
             cmd.Parameters.Add(new() { Value = target.Name });
             cmd.Parameters.Add(new() { Value = _options.HostName });
             cmd.Parameters.Add(new() { Value = Environment.ProcessId });
             cmd.Parameters.Add(new() { Value = (object?)host.StartToken ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             cmd.Parameters.Add(new() { Value = _timing.LeaseDuration.TotalSeconds });
-            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            NpgsqlDataReader reader;
+            try
+            {
+                reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is PostgresException { SqlState: "57014" } or NpgsqlException { InnerException: TimeoutException } && !ct.IsCancellationRequested)
+            {
+                throw new ClusterConnectionException(_serverName,
+                    $"The row of '{target.Name}' in {LeaseSql.Table} on {_serverName} stayed locked for {LeaseTiming.S(2 * _timing.LeaseDuration)} while taking over: a transaction holds it (an earlier holder's fenced write that never ended?). See pg_locks.", e);
+            }
+            await using var disposeReader = reader;
             await reader.ReadAsync(ct).ConfigureAwait(false);
             epoch = reader.GetInt64(0);
             acquiredAt = new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero);

@@ -226,11 +226,21 @@ internal sealed class LeaseRuntime
         LostReason = reason;
         if (_logger is { } log)
             Log.Lost(log, Name, Epoch, reason);
-        Fire(_lost);
         _stopLoop.Cancel();
+        Fire(_lost);
     }
 
-    private void Fire(CancellationTokenSource source)
+    /// <summary>
+    /// Cancels on the thread pool: a callback that disposes the lease synchronously must not run on
+    /// the heartbeat loop, which the dispose waits for. <see cref="IsHeld"/> is already false.
+    /// </summary>
+    private void Fire(CancellationTokenSource source) => ThreadPool.UnsafeQueueUserWorkItem(static state =>
+    {
+        var (runtime, cts) = state;
+        runtime.Cancel(cts);
+    }, (this, source), preferLocal: false);
+
+    private void Cancel(CancellationTokenSource source)
     {
         try
         {

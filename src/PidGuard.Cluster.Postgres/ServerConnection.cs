@@ -29,6 +29,9 @@ internal static class ServerConnection
         b.Timeout = Seconds(timing.ConnectTimeout);
         b.CancellationTimeout = (int)timing.HeartbeatTimeout.TotalMilliseconds;
         b.KeepAlive = 0; // the heartbeat is the keepalive: nothing else may use this connection concurrently
+        // Advisory locks work on a hot standby too, each in its own lock table: never hold one there.
+        if (b.Host?.Contains(',', StringComparison.Ordinal) == true && string.IsNullOrEmpty(user.TargetSessionAttributes))
+            b.TargetSessionAttributes = "primary";
         return OpenAsync(b, user, timing.ConnectTimeout, ct);
     }
 

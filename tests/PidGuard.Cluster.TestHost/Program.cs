@@ -29,6 +29,7 @@ PostgresClusterLock NewLock()
         HeartbeatTimeout = t[3],
         ConnectTimeout = TimeSpan.FromSeconds(double.Parse(Flag("--connect-timeout-s", "2"), CultureInfo.InvariantCulture)),
         LocalOptions = new PidGuardOptions { RuntimeDirectory = Flag("--dir"), SyncWrites = false },
+        Logger = new LineLogger(Say),
     });
 }
 

@@ -34,12 +34,12 @@ public sealed class PartitionTests(PostgresFixture pg) : IDisposable
             Thread.Sleep(700 + Random.Shared.Next(300)); // any heartbeat phase
             long partitionedAt = Stopwatch.GetTimestamp();
             proxy.Partition();
-            string lost = a.WaitFor("LOST", 10_000);
+            // The work loop's own clock check (STOPPED) and the Lost token come in either order.
+            var fenced = a.WaitForAll(10_000, "LOST", "STOPPED");
             string acquired = b.WaitFor("ACQUIRED", 15_000);
-            long lostAt = ClusterHost.Field(lost, "fired");
+            long lostAt = ClusterHost.Field(fenced["LOST"], "fired");
             // When the server granted the lock: acquired minus the time spent waiting out a's lease.
             long grantedAt = ClusterHost.Field(acquired, "t") - ClusterHost.Field(acquired, "takeover_ms") * Stopwatch.Frequency / 1000;
-            a.WaitFor("STOPPED", 5000);
             Thread.Sleep(100);
             var markers = WorkMarker.ReadAll(markersDir);
             int overlap = WorkMarker.Overlap(markers, a.Pid, b.Pid, out var gap);

@@ -3,7 +3,12 @@ using PidGuard.Cluster.Tests.Infrastructure;
 
 namespace PidGuard.Cluster.Tests;
 
-/// <summary>20 processes (20 "hosts") try for one name at the same instant, round after round.</summary>
+/// <summary>
+/// 20 processes (20 "hosts") try for one name at the same instant, round after round. The winner
+/// holds for a third of the round, so that a contender slowed by 20 runtimes on 2 cores still tries
+/// while it holds (a try after its clean release would rightly win). A loser names the holder it
+/// met: this round's winner, or the previous round's while that one was still releasing.
+/// </summary>
 public sealed class RaceTests(PostgresFixture pg) : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -15,7 +20,7 @@ public sealed class RaceTests(PostgresFixture pg) : IDisposable
     {
         const int contenders = 20;
         int rounds = Results.Rounds("PIDGUARD_CLUSTER_RACE_ROUNDS", 5);
-        const int periodMs = 2500;
+        const int periodMs = 3000;
         string name = Names.Unique("race");
         long startAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 10_000; // time for 20 runtimes to start and warm up on 2 cores
         var hosts = new List<ClusterHost>();
@@ -25,10 +30,11 @@ public sealed class RaceTests(PostgresFixture pg) : IDisposable
             {
                 hosts.Add(ClusterHost.Start(["race", "--cs", pg.ConnectionString, "--name", name, "--host", $"host-{i}", "--dir", _dir.Sub($"h{i}"),
                     "--timing", FastTiming.Argument, "--connect-timeout-s", "15", "--start-at", startAt.ToString(CultureInfo.InvariantCulture),
-                    "--rounds", rounds.ToString(CultureInfo.InvariantCulture), "--period-ms", periodMs.ToString(CultureInfo.InvariantCulture), "--hold-ms", "300"]));
+                    "--rounds", rounds.ToString(CultureInfo.InvariantCulture), "--period-ms", periodMs.ToString(CultureInfo.InvariantCulture), "--hold-ms", "1000"]));
             }
             var done = hosts.Select(h => h.WaitFor("DONE", 10_000 + rounds * periodMs + 30_000)).ToList();
             long lastEpoch = 0;
+            int? previousWinner = null;
             for (int r = 0; r < rounds; r++)
             {
                 string prefix = $"ROUND {r.ToString(CultureInfo.InvariantCulture)} ";
@@ -40,9 +46,13 @@ public sealed class RaceTests(PostgresFixture pg) : IDisposable
                 lastEpoch = epoch;
                 Assert.Equal(0, ClusterHost.Field(winLine, "takeover_ms"));
                 foreach (var (_, line) in lines.Where(l => l.Host != winner))
-                    Assert.True(line.Contains($"pid={winner.Pid.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal), $"round {r}: winner {winner.Pid}, loser said '{line}'");
+                {
+                    long named = ClusterHost.Field(line, "pid");
+                    Assert.True(named == winner.Pid || named == previousWinner, $"round {r}: winner {winner.Pid}, previous {previousWinner}, loser said '{line}'");
+                }
+                previousWinner = winner.Pid;
             }
-            Results.Report($"race: {contenders} contenders x {rounds} rounds: exactly one winner each round, epochs strictly increasing up to {lastEpoch}; every loser named the winner's PID");
+            Results.Report($"race: {contenders} contenders x {rounds} rounds: exactly one winner each round, epochs strictly increasing up to {lastEpoch}; every loser named a real holder's PID");
         }
         finally
         {
