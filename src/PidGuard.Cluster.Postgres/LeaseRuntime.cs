@@ -7,7 +7,9 @@ namespace PidGuard.Cluster.Postgres;
 /// <summary>
 /// The life of one held lease: the dedicated session, the heartbeat loop that owns it, and the
 /// watchdog that fences the holder when no heartbeat succeeded within the renew deadline. The
-/// watchdog runs on its own timer so that a heartbeat stuck in the network cannot delay it.
+/// watchdog is a thread of its own, not a timer: a heartbeat stuck in the network cannot delay it,
+/// and neither can a starved thread pool (Npgsql's cancellation of a timed-out command blocks pool
+/// threads; a pool timer fired up to 0.9 s late under a partition before this was a thread).
 /// </summary>
 internal sealed class LeaseRuntime
 {
@@ -20,13 +22,16 @@ internal sealed class LeaseRuntime
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stopRequested = new();
     private readonly CancellationTokenSource _stopLoop = new();
-    private readonly Timer _watchdog;
+    private readonly Thread _watchdog;
+    private readonly ManualResetEventSlim _wake = new();
     private readonly object _sync = new();
     private Task _loop = Task.CompletedTask;
     private long _deadlineMs;
     private int _isLost;
     private volatile bool _stopNotified;
     private volatile bool _markReleased;
+    private volatile bool _stopRequestedPending;
+    private int _stopRequestedFired;
     private ClusterHolder _holder;
 
     public LeaseRuntime(NpgsqlConnection connection, LeaseTiming timing, ILogger? logger, string @namespace, string name, ClusterHolder holder, long lastSuccessStartMs)
@@ -38,7 +43,7 @@ internal sealed class LeaseRuntime
         Name = name;
         _holder = holder;
         _deadlineMs = lastSuccessStartMs + (long)timing.RenewDeadline.TotalMilliseconds;
-        _watchdog = new Timer(_ => CheckDeadline());
+        _watchdog = new Thread(WatchdogMain) { IsBackground = true, Name = $"pidguard lease {name}" };
     }
 
     public string Namespace { get; }
@@ -64,7 +69,7 @@ internal sealed class LeaseRuntime
             if (e.Payload == $"{Namespace}/{Name}")
                 _stopNotified = true;
         };
-        ArmWatchdog();
+        _watchdog.Start();
         _loop = Task.Run(RunAsync);
     }
 
@@ -86,7 +91,7 @@ internal sealed class LeaseRuntime
         _markReleased = markReleased;
         await _stopLoop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        await _watchdog.DisposeAsync().ConfigureAwait(false);
+        _wake.Set();
         await CloseAsync().ConfigureAwait(false);
     }
 
@@ -146,11 +151,12 @@ internal sealed class LeaseRuntime
             Extend(started);
             lock (_sync)
                 _holder = _holder with { LastRenewal = renewedAt };
-            if (stopRequested && !_stopRequested.IsCancellationRequested)
+            if (stopRequested && !_stopRequestedPending)
             {
                 if (_logger is { } log)
                     Log.StopRequested(log, Name, Epoch);
-                Fire(_stopRequested);
+                _stopRequestedPending = true;
+                _wake.Set();
             }
         }
         catch (Exception e) when (!Broken() && e is NpgsqlException or OperationCanceledException or TimeoutException)
@@ -195,31 +201,36 @@ internal sealed class LeaseRuntime
         while (Interlocked.CompareExchange(ref _deadlineMs, proposed, current) != current);
     }
 
-    private void CheckDeadline()
+    /// <summary>Sleeps until the deadline (re-checking at least every 250 ms), then fences; fires every token on this thread.</summary>
+    private void WatchdogMain()
     {
-        if (Volatile.Read(ref _isLost) != 0)
-            return;
-        if (NowMs() >= Volatile.Read(ref _deadlineMs))
+        while (true)
         {
-            MarkLost($"no heartbeat succeeded within the renew deadline ({LeaseTiming.S(_timing.RenewDeadline)})");
-            return;
+            _wake.Reset(); // before the checks: a wake-up that comes after them still ends the wait below
+            if (_stopRequestedPending && Interlocked.Exchange(ref _stopRequestedFired, 1) == 0)
+                Cancel(_stopRequested);
+            if (Volatile.Read(ref _isLost) == 0 && NowMs() >= Volatile.Read(ref _deadlineMs))
+                SetLost($"no heartbeat succeeded within the renew deadline ({LeaseTiming.S(_timing.RenewDeadline)})");
+            if (Volatile.Read(ref _isLost) != 0)
+            {
+                Cancel(_lost);
+                return;
+            }
+            if (_stopLoop.IsCancellationRequested)
+                return; // disposed while held
+            long due = Math.Clamp(Volatile.Read(ref _deadlineMs) - NowMs(), 1, MaxWatchdogPeriodMs);
+            _wake.Wait((int)due);
         }
-        ArmWatchdog();
     }
 
-    private void ArmWatchdog()
-    {
-        long due = Math.Clamp(Volatile.Read(ref _deadlineMs) - NowMs(), 1, MaxWatchdogPeriodMs);
-        try
-        {
-            _watchdog.Change(due, Timeout.Infinite);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
+    /// <summary>Marks the lease lost (IsHeld is false from here on) and wakes the watchdog to fire <see cref="Lost"/>.</summary>
     private void MarkLost(string reason)
+    {
+        SetLost(reason);
+        _wake.Set();
+    }
+
+    private void SetLost(string reason)
     {
         if (Interlocked.Exchange(ref _isLost, 1) != 0)
             return;
@@ -227,18 +238,7 @@ internal sealed class LeaseRuntime
         if (_logger is { } log)
             Log.Lost(log, Name, Epoch, reason);
         _stopLoop.Cancel();
-        Fire(_lost);
     }
-
-    /// <summary>
-    /// Cancels on the thread pool: a callback that disposes the lease synchronously must not run on
-    /// the heartbeat loop, which the dispose waits for. <see cref="IsHeld"/> is already false.
-    /// </summary>
-    private void Fire(CancellationTokenSource source) => ThreadPool.UnsafeQueueUserWorkItem(static state =>
-    {
-        var (runtime, cts) = state;
-        runtime.Cancel(cts);
-    }, (this, source), preferLocal: false);
 
     private void Cancel(CancellationTokenSource source)
     {
