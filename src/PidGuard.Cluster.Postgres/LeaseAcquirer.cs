@@ -25,7 +25,7 @@ internal sealed class LeaseAcquirer(PostgresClusterLock target)
         HostLock host;
         try
         {
-            host = await HostLock.AcquireAsync(target.Name, _options.HostName, timeout, _options.LocalOptions, ct).ConfigureAwait(false);
+            host = await HostLock.AcquireAsync(target.Name, _options.HostName, timeout, _options.LocalOptions, _options.AcquireHostLock, ct).ConfigureAwait(false);
         }
         catch (ClusterAlreadyRunningException) when (!throwIfHeld)
         {

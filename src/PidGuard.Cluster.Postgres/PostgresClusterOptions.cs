@@ -62,6 +62,13 @@ public sealed class PostgresClusterOptions
     /// </summary>
     public PidGuardOptions? LocalOptions { get; set; }
 
+    /// <summary>
+    /// Take the host-local instance lock before the cluster lock (default true). Set false only when
+    /// the caller already holds it for this name in this process (PidGuard.Hosting, the pidguard
+    /// supervisor): a second lock on the same file from the same process would fail.
+    /// </summary>
+    public bool AcquireHostLock { get; set; } = true;
+
     /// <summary>Receives acquisition, heartbeat and fencing events. Optional.</summary>
     public ILogger? Logger { get; set; }
 

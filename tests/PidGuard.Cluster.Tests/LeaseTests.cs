@@ -217,6 +217,16 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
     }
 
     [Fact]
+    public async Task A_caller_that_holds_the_host_lock_itself_can_skip_it()
+    {
+        string name = Names.Unique("nohost");
+        using var own = PidGuard.InstanceLock.Acquire(name, new PidGuardOptions { RuntimeDirectory = _dir.Sub("host-a"), SyncWrites = false });
+        await using var held = await Lock(name, "host-a", o => o.AcquireHostLock = false).AcquireAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        Assert.True(held.IsHeld);
+        Assert.Null(held.Holder.StartToken);
+    }
+
+    [Fact]
     public async Task The_session_carries_the_derived_server_settings()
     {
         string name = Names.Unique("settings");
