@@ -54,6 +54,7 @@ public sealed class PartitionTests(PostgresFixture pg) : IDisposable
             Assert.Equal(0, overlap);
         }
         Results.Report($"partition: {rounds} rounds, overlapping work markers {overlapping}; failover (partition -> successor working) min {Results.Ms(failovers.Min())} max {Results.Ms(failovers.Max())}; " +
-            $"holder fenced before the server granted the lock by min {Results.Ms(leads.Min())} max {Results.Ms(leads.Max())}; gap between the holders' work min {Results.Ms(gaps.Min())}");
+            $"holder fenced before the server granted the lock by min {Results.Ms(leads.Min())} max {Results.Ms(leads.Max())}; gap between the holders' work min {Results.Ms(gaps.Min())}; " +
+            $"failover per round: {string.Join(" ", failovers.Select(f => f.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ms");
     }
 }
