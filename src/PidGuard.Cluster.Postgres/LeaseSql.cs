@@ -38,8 +38,6 @@ internal static class LeaseSql
 
     public const string Lock = "SELECT pg_advisory_lock($1)";
 
-    public const string Unlock = "SELECT pg_advisory_unlock($1)";
-
     public const string Listen = "LISTEN pidguard_stop";
 
     /// <summary>

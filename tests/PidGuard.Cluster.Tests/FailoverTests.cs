@@ -55,7 +55,7 @@ public sealed class FailoverTests(PostgresFixture pg) : IDisposable
         string acquired = c.WaitFor("ACQUIRED");
         Assert.Equal(0, ClusterHost.Field(acquired, "takeover_ms"));
         Results.Report($"stop request -> waiter working: {Results.Ms(sw.Elapsed)} (clean release, no takeover wait)");
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(3), $"{sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"{sw.Elapsed}");
     }
 
     [Fact]
@@ -118,8 +118,8 @@ public sealed class FailoverTests(PostgresFixture pg) : IDisposable
         Assert.True(late.Count <= 1, $"{late.Count} markers after SIGCONT");
         Assert.All(late, m => Assert.False(m.Accepted));
         Assert.All(markers.Where(m => m.Pid == b.Pid), m => Assert.True(m.Accepted));
-        Assert.True(noticed < TimeSpan.FromMilliseconds(300), $"noticed after {noticed}");
-        Assert.True(lostFired < TimeSpan.FromMilliseconds(500), $"Lost fired after {lostFired}");
+        Assert.True(noticed < TimeSpan.FromSeconds(1), $"noticed after {noticed}");
+        Assert.True(lostFired < TimeSpan.FromSeconds(1.5), $"Lost fired after {lostFired}");
         Results.Report($"SIGSTOP: successor working {Results.Ms(failover)} after SIGSTOP; old holder stopped working {Results.Ms(noticed)} after SIGCONT (Lost fired after {Results.Ms(lostFired)}); its markers after SIGCONT: {late.Count} (refused by the fenced store: {late.Count(m => !m.Accepted)}); epochs {epochA} -> {epochB}");
     }
 

