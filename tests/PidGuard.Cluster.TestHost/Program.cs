@@ -120,8 +120,10 @@ async Task<int> Race()
         try
         {
             await using var lease = await clusterLock.AcquireAsync(TimeSpan.Zero);
-            Say($"ROUND {r} WON epoch={Inv(lease.Token)} takeover_ms={Inv((long)lease.TakeoverWait.TotalMilliseconds)}");
+            long from = Now();
             await Task.Delay(hold);
+            // Printed before the release: the next holder's "from" comes after this "to" unless two held at once.
+            Say($"ROUND {r} WON epoch={Inv(lease.Token)} takeover_ms={Inv((long)lease.TakeoverWait.TotalMilliseconds)} from={Inv(from)} to={Inv(Now())}");
         }
         catch (ClusterAlreadyRunningException e)
         {
