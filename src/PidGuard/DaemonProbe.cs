@@ -86,6 +86,14 @@ public static class DaemonProbe
                 reason: $"the supervisor (PID {supervisor}) holds the lock; the program is not running ({record!.Phase ?? "between runs"})");
         }
         var holders = Holders(p, paths);
+        // Race: the owner's files were read while it was between releasing and re-taking the lock (a
+        // daemon that cycles it): the kernel now shows the recorded main process holding it after all.
+        if (record is not null && holders.Contains(record.Pid) && record.Pid != record.Supervisor?.Pid
+            && DaemonIdentity.MainProblem(record.Pid, record, DaemonIdentity.LockOf(record, paths, p), p) is null)
+        {
+            return Make(paths, DaemonState.Running, record.Pid, verified: true, record: record,
+                reason: owner.PidFile.Kind == PidFileKind.Missing ? "its pid file is missing" : null);
+        }
         if (record is not null && holders.Count > 0)
         {
             return Make(paths, DaemonState.Lingering, record: record, holders: holders,
