@@ -108,7 +108,8 @@ grep -vE '\[(STARTING|FINISHED)\]' "$log"
 # "   PidGuard.Windows.Tests  Total: 32, Errors: 0, Failed: 0, Skipped: 1, Not Run: 0, Time: 6.1s"
 summary=$(grep -E '^ +PidGuard\.Windows\.Tests +Total: [0-9]+' "$log" | tail -n 1)
 if [ -n "$summary" ]; then
-  field() { sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$summary"; }
+  # With no test selected the line is just "Total: 0".
+  field() { local v; v=$(sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$summary"); echo "${v:-0}"; }
   total=$(field Total); errors=$(field Errors); failed=$(field Failed); skipped=$(field Skipped); notrun=$(field 'Not Run')
   failed=$((failed + errors))
   passed=$((total - failed - skipped - notrun))
