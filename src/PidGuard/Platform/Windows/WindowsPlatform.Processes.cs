@@ -117,8 +117,16 @@ internal sealed partial class WindowsPlatform
 
     public bool HoldsLock(int pid, FileStatus lockFile) => false;
 
+    public bool CanSeeLockHolders => false;
+
     /// <summary>Use WindowsJob.ProcessIds for a daemon's tree.</summary>
     public IReadOnlyList<int> ProcessGroupMembers(int processGroup) => [];
+
+    /// <summary>Windows has no sessions in the Unix sense; a daemon's tree is its job object.</summary>
+    public IReadOnlyList<int> SessionMembers(int session) => [];
+
+    /// <summary>Windows keeps no parent/group/session record comparable to /proc/PID/stat.</summary>
+    public ProcessStatus? GetProcessStatus(int pid) => null;
 
     private static string? FindProgram(string program, string? pathVariable)
     {
