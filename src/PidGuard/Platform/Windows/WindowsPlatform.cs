@@ -72,13 +72,10 @@ internal sealed partial class WindowsPlatform : IPlatform
         return root is not null && GetDriveType(root.EndsWith('\\') ? root : root + "\\") == Interop.Kernel32.DriveType.Remote ? "a network drive" : null;
     }
 
-    public bool IsTerminal(int fd) => fd switch
-    {
-        0 => !Console.IsInputRedirected,
-        1 => !Console.IsOutputRedirected,
-        2 => !Console.IsErrorRedirected,
-        _ => false,
-    };
+    /// <summary>A console handle (System.Console is not touched: the library never initialises it).</summary>
+    public bool IsTerminal(int fd) => fd is >= 0 and <= 2
+        && Interop.Kernel32.GetStdHandle(Interop.Kernel32.STD_INPUT_HANDLE - fd) is var handle and not (0 or -1)
+        && Interop.Kernel32.GetConsoleMode(handle, out _);
 
     /// <summary>Console process groups have no foreground notion on Windows.</summary>
     public int? ForegroundProcessGroup(int fd) => null;

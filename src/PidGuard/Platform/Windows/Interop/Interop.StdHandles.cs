@@ -13,5 +13,10 @@ internal static partial class Interop
         /// <summary>This process's standard handle (not owned: do not close it); 0 or -1 when there is none.</summary>
         [LibraryImport(Libraries.Kernel32, SetLastError = true)]
         internal static partial nint GetStdHandle(int stdHandle);
+
+        /// <summary>Succeeds only for a console handle: how a terminal is told from a file or pipe.</summary>
+        [LibraryImport(Libraries.Kernel32, SetLastError = true)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        internal static partial bool GetConsoleMode(nint handle, out uint mode);
     }
 }
