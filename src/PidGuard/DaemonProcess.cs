@@ -54,7 +54,7 @@ public sealed class DaemonProcess : IDisposable
         {
             status = _platform.WaitForChild(Id, reap: false);
         }
-        catch (UnixIOException)
+        catch (SystemCallException)
         {
             status = null;
         }

@@ -23,6 +23,8 @@ public static class DaemonSignaller
     {
         ArgumentNullException.ThrowIfNull(paths);
         var p = Platforms.Current;
+        if (p.SignalRefusal(signal) is { } refusal)
+            return new SignalOutcome(false, null, refusal, DaemonState.Unknown);
         var status = DaemonProbe.GetStatus(paths, options, p);
         if (status.State != DaemonState.Running)
             return new SignalOutcome(false, status.Pid, status.Reason ?? $"'{paths.Name}' is not running", status.State);
@@ -32,8 +34,7 @@ public static class DaemonSignaller
         using var main = p.OpenProcess(decision.Pid!.Value);
         if (main is null || DaemonIdentity.MainProblem(main.Pid, status.Record, DaemonIdentity.LockOf(status.Record, paths, p), p) is not null)
             return new SignalOutcome(false, status.Pid, $"PID {status.Pid} exited or changed identity", status.State);
-        bool group = target == StopTarget.ProcessGroup && p.GetProcessGroup(main.Pid) == main.Pid;
-        var result = group ? p.KillGroup(main.Pid, signal) : p.SendSignal(main, signal);
+        var result = p.SignalMainProcess(status, main, signal, target);
         return result == SignalResult.Delivered
             ? new SignalOutcome(true, main.Pid, null, status.State)
             : new SignalOutcome(false, main.Pid, $"signal not delivered: {result}", status.State);

@@ -53,7 +53,7 @@ public sealed class DaemonStartInfo
     /// <see cref="ProgramNotFoundException"/> when there is no such executable file.
     /// </summary>
     public string ResolveProgram() =>
-        ExecutableSearch.Find(Platforms.Current, Program, Environment.TryGetValue("PATH", out var path) ? path : null, WorkingDirectory ?? System.Environment.CurrentDirectory)
+        Platforms.Current.FindProgram(Program, Environment.TryGetValue("PATH", out var path) ? path : null, WorkingDirectory ?? System.Environment.CurrentDirectory)
         ?? throw new ProgramNotFoundException(Program);
 
     internal SpawnRequest ToSpawnRequest(IPlatform p)

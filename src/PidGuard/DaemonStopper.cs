@@ -64,7 +64,7 @@ public static class DaemonStopper
                     return Done(StopResult.Failed, status.Pid, status.Reason);
             }
 
-            using var daemon = DaemonTarget.Pin(p, status);
+            using var daemon = p.PinDaemon(status);
             if (daemon.Refusal is { } refusal)
                 return Done(StopResult.Failed, status.Pid, refusal);
             if (daemon.IsEmpty)
@@ -80,7 +80,7 @@ public static class DaemonStopper
 
     private delegate StopOutcome Outcome(StopResult result, int? pid, string? reason = null, string? signal = null, string? warning = null);
 
-    private static async Task<StopOutcome> RunScheduleAsync(IPlatform p, DaemonPaths paths, DaemonTarget daemon, int? pid, StopSchedule schedule, StopTarget target,
+    private static async Task<StopOutcome> RunScheduleAsync(IPlatform p, DaemonPaths paths, IDaemonTarget daemon, int? pid, StopSchedule schedule, StopTarget target,
         PidGuardOptions options, Outcome done, CancellationToken ct)
     {
         string? lastSignal = null;
@@ -144,7 +144,7 @@ public static class DaemonStopper
     /// is free: other processes that inherited the lock may still be going (and, for a main process
     /// that is gone, until nothing is left of its session).
     /// </summary>
-    private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, DaemonTarget daemon, TimeSpan timeout, CancellationToken ct)
+    private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, IDaemonTarget daemon, TimeSpan timeout, CancellationToken ct)
     {
         var primary = daemon.Primary;
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;

@@ -3,11 +3,11 @@ using PidGuard.Platform;
 namespace PidGuard;
 
 /// <summary>
-/// The processes of a daemon that may be signalled, each pinned (pidfd on Linux) and proven after
-/// pinning: the main process and the supervisor by their start-time tokens, leftover holders of the
-/// lock by the kernel's record of the lock. Nothing that is not proven is ever signalled.
+/// The processes of a daemon that may be signalled on Unix, each pinned (pidfd on Linux) and proven
+/// after pinning: the main process and the supervisor by their start-time tokens, leftover holders of
+/// the lock by the kernel's record of the lock. Nothing that is not proven is ever signalled.
 /// </summary>
-internal sealed class DaemonTarget : IDisposable
+internal sealed class DaemonTarget : IDaemonTarget
 {
     private readonly IPlatform _platform;
     private readonly DaemonStateRecord? _record;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using PidGuard.Platform;
 
@@ -125,7 +126,7 @@ public sealed partial class InstanceLock
     /// The flock is won, but a predecessor may still run without it, or the files at the paths may be
     /// another program's (<see cref="Predecessor"/>): then the lock is dropped again and nothing is written.
     /// </summary>
-    private static Attempt? Refuse(IPlatform p, DaemonPaths paths, SafeFd fd, bool lockFileExisted)
+    private static Attempt? Refuse(IPlatform p, DaemonPaths paths, SafeHandle fd, bool lockFileExisted)
     {
         Predecessor.Refusal? refusal;
         try

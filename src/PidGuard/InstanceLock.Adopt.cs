@@ -1,22 +1,25 @@
-using System.Globalization;
 using PidGuard.Platform;
 
 namespace PidGuard;
 
-/// <summary>Adopting a locked descriptor inherited from a parent that handed the lock off.</summary>
+/// <summary>Adopting the lock a parent hands off (<see cref="HandOffAsync"/>).</summary>
 public sealed partial class InstanceLock
 {
     /// <summary>
-    /// Adopts the locked descriptor inherited through <c>PIDGUARD_LOCK_FD</c> from a parent that
-    /// called <see cref="HandOffAsync"/>: checks it names this name's lock file and holds its
-    /// lock, then writes this process's PID. The variable is removed so grandchildren do not see it.
+    /// Takes over the lock a parent is handing to this process with <see cref="HandOffAsync"/>, then
+    /// writes this process's PID. On Linux and macOS the locked descriptor is inherited through
+    /// <c>PIDGUARD_LOCK_FD</c>: it must name this name's lock file and hold its lock. On Windows
+    /// (<c>PIDGUARD_HANDOFF</c>) this process takes the lock's two ranges in turn as the parent lets go
+    /// of them, so the name is never free. The variable is removed so grandchildren do not see it.
     /// </summary>
     public static InstanceLock Adopt(string name, PidGuardOptions? options = null) => AdoptCore(name, options, Platforms.Current);
 
-    /// <summary>True when this process was started with an inherited lock descriptor to adopt.</summary>
-    public static bool HasInheritedLock => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(LockFdEnvironmentVariable));
+    /// <summary>True when this process was started by a parent handing its lock off (<c>PIDGUARD_LOCK_FD</c>, or <c>PIDGUARD_HANDOFF</c> on Windows).</summary>
+    public static bool HasInheritedLock =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(LockFdEnvironmentVariable))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(HandoffEnvironmentVariable));
 
-    /// <summary><see cref="Adopt"/> when a descriptor was inherited, otherwise <see cref="Acquire"/>.</summary>
+    /// <summary><see cref="Adopt"/> when a lock is being handed to this process, otherwise <see cref="Acquire"/>.</summary>
     public static InstanceLock AdoptOrAcquire(string name, PidGuardOptions? options = null) =>
         HasInheritedLock ? Adopt(name, options) : Acquire(name, options);
 
@@ -24,40 +27,29 @@ public sealed partial class InstanceLock
     {
         options ??= new PidGuardOptions();
         DaemonName.Validate(name);
-        string? text = Environment.GetEnvironmentVariable(LockFdEnvironmentVariable);
-        if (string.IsNullOrEmpty(text) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 0)
-            throw new PidGuardException($"{LockFdEnvironmentVariable} is '{text}': there is no inherited lock descriptor to adopt.");
+        if (!HasInheritedLock)
+        {
+            throw new PidGuardException(OperatingSystem.IsWindows()
+                ? $"{HandoffEnvironmentVariable} is not set: no parent is handing a lock to this process."
+                : $"{LockFdEnvironmentVariable} is not set: there is no inherited lock descriptor to adopt.");
+        }
         string dir = PidGuard.RuntimeDirectory.Ensure(PidGuard.RuntimeDirectory.Resolve(options.RuntimeDirectory, p), p, options.Logger);
         var paths = DaemonPaths.For(name, dir);
         var state = NewState(p, name, options);
-        var fd = new SafeFd(number);
+        System.Runtime.InteropServices.SafeHandle fd;
         FileStatus inherited;
         try
         {
-            try
-            {
-                inherited = p.FStat(fd, $"{LockFdEnvironmentVariable}={number}");
-            }
-            catch (UnixIOException e)
-            {
-                throw new PidGuardException($"{LockFdEnvironmentVariable}={number} is not an open file descriptor: {e.Message}", paths.LockFile, e);
-            }
-            if (p.LStat(paths.LockFile) is not { } onDisk || !onDisk.SameFileAs(inherited))
-                throw new PidGuardException($"{LockFdEnvironmentVariable}={number} does not refer to the lock file '{paths.LockFile}'.", paths.LockFile);
-            // Re-locking through the same open file description is a no-op when the parent holds it;
-            // it fails only when another description holds the lock.
-            if (!p.TryLock(fd, UnixConstants.LockEx, paths.LockFile))
-                throw new PidGuardException($"{LockFdEnvironmentVariable}={number} does not hold the lock of '{paths.LockFile}': another process does.", paths.LockFile);
-            p.SetInheritable(fd, false, paths.LockFile);
+            fd = p.AdoptLock(paths, out inherited);
         }
         catch (Exception e)
         {
-            fd.SetHandleAsInvalid(); // not ours to close: the caller may still own it
             if (WithContext(e, $"Cannot adopt the lock of '{name}'") is { } wrapped)
                 throw wrapped;
             throw;
         }
         Environment.SetEnvironmentVariable(LockFdEnvironmentVariable, null);
+        Environment.SetEnvironmentVariable(HandoffEnvironmentVariable, null);
         var adopted = new InstanceLock(p, paths, fd, inherited, LockOwnership.Adopted, options, state);
         adopted.WriteFilesOrRelease(recoverStale: false);
         return adopted;

@@ -82,13 +82,13 @@ public sealed partial class InstanceLock
     private void WriteState()
     {
         byte[] json = StateFile.Serialize(_state, Paths.StateFile);
-        _stateFileWritten = AtomicFile.Write(_platform, Paths.StateFile, Paths.StateTempFile, json, PublicFileMode, _options.SyncWrites);
+        _stateFileWritten = _platform.WriteAtomically(Paths.StateFile, Paths.StateTempFile, json, _options.SyncWrites);
     }
 
     private void WritePidFile(int pid)
     {
         byte[] text = Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture) + "\n");
-        _pidFileWritten = AtomicFile.Write(_platform, Paths.PidFile, Paths.PidTempFile, text, PublicFileMode, _options.SyncWrites);
+        _pidFileWritten = _platform.WriteAtomically(Paths.PidFile, Paths.PidTempFile, text, _options.SyncWrites);
     }
 
     /// <summary>Removes a file of the daemon that this holder did not write (its predecessor's), if it is a regular file of ours.</summary>
@@ -126,7 +126,7 @@ public sealed partial class InstanceLock
     /// </summary>
     private static PidGuardException? WithContext(Exception e, string what) => e switch
     {
-        UnixIOException io => new PidGuardException($"{what}: {io.Message}", io.FilePath, io),
+        SystemCallException io => new PidGuardException($"{what}: {io.Message}", io.FilePath, io),
         PidGuardException => null,
         IOException or UnauthorizedAccessException => new PidGuardException($"{what}: {e.Message}", null, e),
         _ => null,

@@ -10,27 +10,36 @@ public sealed partial class InstanceLock
     private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Starts <paramref name="startInfo"/> with the locked descriptor at descriptor 3 (and
-    /// <c>PIDGUARD_LOCK_FD=3</c>, <c>PIDGUARD_NAME</c> and <c>PIDGUARD_RUNTIME_DIR</c> in its environment),
-    /// waits until the child — or a descendant — has adopted the lock (<see cref="Adopt"/>) and written
-    /// its files, then closes this process's descriptor WITHOUT unlocking
-    /// (<see cref="LockOwnership.Handoff"/>): the lock is never free in between. If the child exits
-    /// first or <paramref name="timeout"/> passes, the child and whatever it started holding the lock
-    /// are stopped (TERM, then KILL), a <see cref="PidGuardException"/> is thrown, and this process
-    /// keeps the lock as <see cref="LockOwnership.WriteOwner"/>, its only holder again.
+    /// Hands the lock to a detached child that adopts it (<see cref="Adopt"/>), so that the name is never
+    /// free in between. On Linux and macOS the child gets the locked descriptor at descriptor 3 (and
+    /// <c>PIDGUARD_LOCK_FD=3</c>, <c>PIDGUARD_NAME</c> and <c>PIDGUARD_RUNTIME_DIR</c> in its environment);
+    /// once the child — or a descendant — has adopted the lock and written its files, this process closes
+    /// its descriptor WITHOUT unlocking (<see cref="LockOwnership.Handoff"/>). If the child exits first or
+    /// <paramref name="timeout"/> passes, the child and whatever it started holding the lock are stopped
+    /// (TERM, then KILL), a <see cref="PidGuardException"/> is thrown, and this process keeps the lock as
+    /// <see cref="LockOwnership.WriteOwner"/>, its only holder again. On Windows, where a lock cannot be
+    /// inherited, the child gets <c>PIDGUARD_HANDOFF</c> instead and the lock's two ranges pass one at a
+    /// time: the same guarantees hold until the child has taken the first range; after that this process
+    /// lets go of the name, and a child that dies before it wrote its files leaves the name free.
     /// </summary>
     public async Task<HandOffResult> HandOffAsync(DaemonStartInfo startInfo, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(startInfo);
         var request = startInfo.ToSpawnRequest(_platform);
+        string handoff = _platform is IRangeHandoff
+            ? $"{HandoffEnvironmentVariable}={_platform.CurrentProcessId.ToString(CultureInfo.InvariantCulture)}"
+            : $"{LockFdEnvironmentVariable}={SpawnRequest.LockDescriptor.ToString(CultureInfo.InvariantCulture)}";
         var environment = request.Environment
             .Where(e => !e.StartsWith(LockFdEnvironmentVariable + "=", StringComparison.Ordinal)
+                && !e.StartsWith(HandoffEnvironmentVariable + "=", StringComparison.Ordinal)
                 && !e.StartsWith(NameEnvironmentVariable + "=", StringComparison.Ordinal)
                 && !e.StartsWith(PidGuard.RuntimeDirectory.EnvironmentVariable + "=", StringComparison.Ordinal))
-            .Append($"{LockFdEnvironmentVariable}={SpawnRequest.LockDescriptor.ToString(CultureInfo.InvariantCulture)}")
+            .Append(handoff)
             .Append($"{NameEnvironmentVariable}={Name}")
             .Append($"{PidGuard.RuntimeDirectory.EnvironmentVariable}={Paths.Directory}")
             .ToList();
+        if (_platform is IRangeHandoff ranges)
+            return await HandOffByRangesAsync(ranges, request with { Environment = environment }, timeout, cancellationToken).ConfigureAwait(false);
         using var child = StartSharing(request with { Environment = environment });
         int owner;
         try

@@ -1,21 +1,32 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using Microsoft.Extensions.Logging;
 using PidGuard.Platform;
 
 namespace PidGuard;
 
 /// <summary>
-/// The single-instance lock of a daemon name: an exclusive flock(2) on <c>NAME.lock</c> held for
-/// the life of the daemon, plus the <c>NAME.pid</c> and <c>NAME.json</c> files that let anyone
-/// find and identify it. Disposing releases it: the pid and state files are removed (only if they
-/// are still the ones this process wrote) and this process's descriptor is closed. The lock itself
-/// is never unlocked with LOCK_UN: it is dropped by the kernel when the last process holding it
-/// (this one, or a child that inherited it) closes it or dies. If the daemon dies instead of
-/// releasing, the next acquire recovers the stale files.
+/// The single-instance lock of a daemon name: an exclusive lock on <c>NAME.lock</c> held for the
+/// life of the daemon (flock(2) on Linux and macOS; LockFileEx on two byte ranges on Windows), plus
+/// the <c>NAME.pid</c> and <c>NAME.json</c> files that let anyone find and identify it. Disposing
+/// releases it: the pid and state files are removed (only if they are still the ones this process
+/// wrote) and this process's handle is closed. On Unix a lock shared with a child is never unlocked
+/// with LOCK_UN: the kernel drops it when the last process holding it (this one, or a child that
+/// inherited it) closes it or dies. On Windows a lock is its taker's alone and ends with it, and the
+/// programs it started end with it too (they run in a job that is killed when its holder lets go).
+/// If the daemon dies instead of releasing, the next acquire recovers the stale files.
 /// </summary>
 public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
 {
-    /// <summary>The environment variable through which a child inherits the locked descriptor.</summary>
+    /// <summary>The environment variable through which a child inherits the locked descriptor (Linux and macOS).</summary>
     public const string LockFdEnvironmentVariable = "PIDGUARD_LOCK_FD";
+
+    /// <summary>
+    /// The environment variable that tells a child a parent is handing its lock to it (Windows, where a
+    /// lock cannot be inherited: <see cref="Adopt"/> takes the lock's ranges as the parent lets go). Its
+    /// value is the parent's PID.
+    /// </summary>
+    public const string HandoffEnvironmentVariable = "PIDGUARD_HANDOFF";
 
     /// <summary>The environment variable holding the daemon name for a child that adopts the lock.</summary>
     public const string NameEnvironmentVariable = "PIDGUARD_NAME";
@@ -23,21 +34,20 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     /// <summary>Set in a supervised program's environment (by <c>pidguard run</c> / <c>start</c>): the PID of its supervisor.</summary>
     public const string SupervisorPidEnvironmentVariable = "PIDGUARD_SUPERVISOR_PID";
 
-    private const int PublicFileMode = 0x1A4; // 0644
-
     private readonly IPlatform _platform;
     private readonly PidGuardOptions _options;
     private readonly object _sync = new();
     private readonly CancellationTokenSource _lost = new();
     private readonly FileStatus _lockFile;
-    private SafeFd? _fd;
-    private SafeFd? _directoryPin;
+    private readonly IHolderObjects _holder;
+    private SafeHandle? _fd;
+    private SafeHandle? _directoryPin;
     private bool _shared; // a process was started with this lock: never LOCK_UN it
     private FileStatus? _pidFileWritten;
     private FileStatus? _stateFileWritten;
     private DaemonStateRecord _state;
 
-    private InstanceLock(IPlatform platform, DaemonPaths paths, SafeFd fd, FileStatus lockFile, LockOwnership ownership, PidGuardOptions options, DaemonStateRecord state)
+    private InstanceLock(IPlatform platform, DaemonPaths paths, SafeHandle fd, FileStatus lockFile, LockOwnership ownership, PidGuardOptions options, DaemonStateRecord state)
     {
         _platform = platform;
         Paths = paths;
@@ -47,7 +57,23 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
         _options = options;
         state.LockFile = new FileIdentity { Device = lockFile.Device, Inode = lockFile.Inode };
         _state = state;
-        _directoryPin = DirectoryPin.TryTake(platform, paths.Directory);
+        _directoryPin = platform.PinDirectory(paths.Directory);
+        _holder = OpenHolderObjects(platform, paths, fd);
+    }
+
+    /// <summary>Opens what the platform keeps for a holder; on failure the lock handle is closed, as nothing owns it yet.</summary>
+    private IHolderObjects OpenHolderObjects(IPlatform platform, DaemonPaths paths, SafeHandle fd)
+    {
+        try
+        {
+            return platform.OpenHolderObjects(paths);
+        }
+        catch
+        {
+            _directoryPin?.Dispose();
+            fd.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The daemon name.</summary>
@@ -77,6 +103,15 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     /// daemon (by an admin or another tool). The flock itself cannot be lost.
     /// </summary>
     public CancellationToken PidFileLost => _lost.Token;
+
+    /// <summary>
+    /// Fires when <c>pidguard stop</c> (or <see cref="DaemonStopper"/>) asks this daemon to stop. Windows
+    /// has no SIGTERM: the stopper sets the daemon's named stop event, which this token watches; stop
+    /// gracefully when it fires (PidGuard.Hosting calls StopApplication). On Linux and macOS the stop
+    /// request is SIGTERM and this token never fires.
+    /// </summary>
+    [SupportedOSPlatform("windows")]
+    public CancellationToken StopRequested => _holder.StopRequested;
 
     /// <summary>A copy of the state record as last written.</summary>
     public DaemonStateRecord State { get { lock (_sync) return _state.Clone(); } }
@@ -135,13 +170,17 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes this process's lock descriptor and its pin of the runtime directory. Call under <c>_sync</c>.</summary>
+    /// <summary>
+    /// Closes this process's lock handle, its pin of the runtime directory and the platform's holder
+    /// objects (on Windows the daemon's job: what still runs in it ends). Call under <c>_sync</c>.
+    /// </summary>
     private void CloseDescriptors()
     {
         _fd?.Dispose();
         _fd = null;
         _directoryPin?.Dispose();
         _directoryPin = null;
+        _holder.Dispose();
     }
 
     private void TryUnlockUnshared()

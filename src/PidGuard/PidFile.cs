@@ -38,34 +38,17 @@ public static class PidFile
 
     internal static PidFileContent Read(string path, IPlatform p)
     {
-        var c = p.Constants;
-        var fd = p.TryOpen(path, c.ORdOnly | c.OCloExec | c.ONoFollow | c.ONonBlock, 0, out int errno);
-        if (fd is null)
+        var file = p.ReadSmallFile(path, MaxLength);
+        return file.Kind switch
         {
-            if (errno == UnixConstants.ENoEnt)
-                return new(PidFileKind.Missing, null, null);
-            if (errno == c.ELoop)
-                return new(PidFileKind.NotRegularFile, null, $"pid file '{path}' is a symbolic link; PidGuard does not follow it");
-            return new(PidFileKind.Unreadable, null, $"pid file '{path}' cannot be opened: {new UnixIOException(errno, "open", null).Message}");
-        }
-        using (fd)
-        {
-            try
-            {
-                var st = p.FStat(fd, path);
-                if (!st.IsRegularFile)
-                    return new(PidFileKind.NotRegularFile, null, $"pid file '{path}' is {st.Describe()}, not a regular file");
-                if (st.Size > MaxLength)
-                    return new(PidFileKind.Invalid, null, $"pid file '{path}' is {st.Size} bytes long; a pid file holds at most {MaxLength}");
-                Span<byte> buf = stackalloc byte[MaxLength + 1];
-                int total = p.Read(fd, buf, path);
-                return Parse(buf[..total], path);
-            }
-            catch (UnixIOException e)
-            {
-                return new(PidFileKind.Unreadable, null, $"pid file '{path}' cannot be read: {e.Message}");
-            }
-        }
+            SmallFileKind.Missing => new(PidFileKind.Missing, null, null),
+            SmallFileKind.SymbolicLink => new(PidFileKind.NotRegularFile, null, $"pid file '{path}' is a symbolic link; PidGuard does not follow it"),
+            SmallFileKind.NotRegularFile => new(PidFileKind.NotRegularFile, null, $"pid file '{path}' is {file.Detail}, not a regular file"),
+            SmallFileKind.TooLarge => new(PidFileKind.Invalid, null, $"pid file '{path}' is {file.Size} bytes long; a pid file holds at most {MaxLength}"),
+            SmallFileKind.CannotOpen => new(PidFileKind.Unreadable, null, $"pid file '{path}' cannot be opened: {file.Detail}"),
+            SmallFileKind.CannotRead => new(PidFileKind.Unreadable, null, $"pid file '{path}' cannot be read: {file.Detail}"),
+            _ => Parse(file.Content, path),
+        };
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PidGuard.Platform;
 
@@ -15,38 +14,39 @@ public static class RuntimeDirectory
 
     /// <summary>
     /// The runtime directory, first match wins: <paramref name="explicitDirectory"/>;
-    /// <c>PIDGUARD_RUNTIME_DIR</c>; <c>/run/pidguard</c> for root; <c>$XDG_RUNTIME_DIR/pidguard</c>;
-    /// <c>/run/user/UID/pidguard</c> when that directory exists and belongs to the user;
-    /// <c>${TMPDIR:-/tmp}/pidguard-UID</c>. Nothing is created.
+    /// <c>PIDGUARD_RUNTIME_DIR</c>; then on Linux and macOS <c>/run/pidguard</c> for root,
+    /// <c>$XDG_RUNTIME_DIR/pidguard</c>, <c>/run/user/UID/pidguard</c> when that directory exists and
+    /// belongs to the user, <c>${TMPDIR:-/tmp}/pidguard-UID</c>; on Windows
+    /// <c>%ProgramData%\pidguard</c> for LocalSystem (services) and <c>%LOCALAPPDATA%\pidguard</c>
+    /// for everyone else. Nothing is created.
     /// </summary>
     public static string Resolve(string? explicitDirectory = null) => Resolve(explicitDirectory, Platforms.Current);
 
-    internal static string Resolve(string? explicitDirectory, IPlatform platform) =>
-        Resolve(explicitDirectory, platform.EffectiveUserId, OperatingSystem.IsLinux(), Environment.GetEnvironmentVariable, platform.LStat);
+    internal static string Resolve(string? explicitDirectory, IPlatform platform)
+    {
+        if (!string.IsNullOrEmpty(explicitDirectory))
+            return Path.GetFullPath(explicitDirectory);
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnv)
+            return Path.GetFullPath(fromEnv);
+        return platform.DefaultRuntimeDirectory(Environment.GetEnvironmentVariable);
+    }
 
+    /// <summary>The Unix resolution with its inputs given (for tests): what <see cref="Resolve(string?)"/> does on Linux and macOS.</summary>
     internal static string Resolve(string? explicitDirectory, uint uid, bool linux, Func<string, string?> env, Func<string, FileStatus?> lstat)
     {
         if (!string.IsNullOrEmpty(explicitDirectory))
             return Path.GetFullPath(explicitDirectory);
         if (env(EnvironmentVariable) is { Length: > 0 } fromEnv)
             return Path.GetFullPath(fromEnv);
-        if (uid == 0 && linux)
-            return "/run/pidguard";
-        if (env("XDG_RUNTIME_DIR") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
-            return Path.Join(xdg, "pidguard");
-        string uidText = uid.ToString(CultureInfo.InvariantCulture);
-        string runUser = $"/run/user/{uidText}";
-        if (linux && lstat(runUser) is { IsDirectory: true } st && st.OwnerUid == uid)
-            return Path.Join(runUser, "pidguard");
-        string tmp = env("TMPDIR") is { Length: > 0 } t && Path.IsPathRooted(t) ? t : "/tmp";
-        return Path.Join(tmp, $"pidguard-{uidText}");
+        return UnixRuntimeDirectory.Default(uid, linux, env, lstat);
     }
 
     /// <summary>
-    /// Creates the directory (mode 0700) when missing, and otherwise checks that it is a real
-    /// directory (not a symbolic link) owned by the current user and not writable by group or
-    /// others. Throws <see cref="PidGuardException"/> naming the path and the problem. Never
-    /// changes the mode of an existing directory.
+    /// Creates the directory when missing, closed to everyone but the current user (mode 0700; on
+    /// Windows an owner-only DACL), and otherwise checks that it is a real directory (not a symbolic
+    /// link or reparse point) owned by the current user and not writable by anyone else. Throws
+    /// <see cref="PidGuardException"/> naming the path and the problem. Never changes the mode or DACL
+    /// of an existing directory.
     /// </summary>
     public static string Ensure(string path, ILogger? logger = null) => Ensure(path, Platforms.Current, logger);
 
@@ -62,42 +62,20 @@ public static class RuntimeDirectory
                 string? parent = Path.GetDirectoryName(path);
                 if (parent is not null && platform.LStat(parent) is null)
                     throw new PidGuardException($"Runtime directory '{path}' cannot be created: its parent '{parent}' does not exist.", path);
-                if (platform.MkDir(path, DirectoryMode))
-                    FixCreatedMode(path, platform);
+                platform.CreateRuntimeDirectory(path);
                 st = platform.LStat(path);
             }
         }
-        catch (UnixIOException e)
+        catch (SystemCallException e)
         {
             throw new PidGuardException($"Runtime directory '{path}' is not usable: {e.Message}", path, e);
         }
-        Check(path, st, platform.EffectiveUserId);
-        WarnIfNetworkFileSystem(path, platform, logger);
-        return path;
-    }
-
-    private const int DirectoryMode = 0x1C0; // 0700
-
-    /// <summary>
-    /// mkdir applies the umask (0277 would leave the directory unwritable): set 0700 on the directory
-    /// just created, through a descriptor opened without following links, so that a path swapped in
-    /// between (in a world-writable parent such as /tmp) is never the one changed.
-    /// </summary>
-    private static void FixCreatedMode(string path, IPlatform platform)
-    {
-        var c = platform.Constants;
-        using var fd = platform.Open(path, c.ORdOnly | c.ODirectory | c.ONoFollow | c.OCloExec, 0);
-        var st = platform.FStat(fd, path);
-        if (st.IsDirectory && st.OwnerUid == platform.EffectiveUserId && st.Permissions != DirectoryMode)
-            platform.FChmod(fd, DirectoryMode, path);
-    }
-
-    private static void Check(string path, FileStatus? st, uint uid)
-    {
         if (st is not { } s)
             throw new PidGuardException($"Runtime directory '{path}' vanished while it was being created.", path);
-        if (Problem(path, s, uid) is { } problem)
+        if (platform.RuntimeDirectoryProblem(path, s) is { } problem)
             throw new PidGuardException(problem, path);
+        WarnIfNetworkFileSystem(path, platform, logger);
+        return path;
     }
 
     /// <summary>
@@ -107,28 +85,16 @@ public static class RuntimeDirectory
     internal static (bool Exists, string? Problem) Inspect(string path, IPlatform platform)
     {
         FileStatus? st;
+        string trimmed = Path.TrimEndingDirectorySeparator(path);
         try
         {
-            st = platform.LStat(Path.TrimEndingDirectorySeparator(path));
+            st = platform.LStat(trimmed);
+            return st is { } s ? (true, platform.RuntimeDirectoryProblem(path, s)) : (false, null);
         }
-        catch (UnixIOException e)
+        catch (SystemCallException e)
         {
             return (true, $"Runtime directory '{path}' is not usable: {e.Message}");
         }
-        return st is { } s ? (true, Problem(path, s, platform.EffectiveUserId)) : (false, null);
-    }
-
-    private static string? Problem(string path, FileStatus s, uint uid)
-    {
-        if (s.IsSymbolicLink)
-            return $"Runtime directory '{path}' is a symbolic link; PidGuard requires a real directory.";
-        if (!s.IsDirectory)
-            return $"Runtime directory '{path}' is {s.Describe()}, not a directory.";
-        if (s.OwnerUid != uid)
-            return $"Runtime directory '{path}' is owned by uid {s.OwnerUid}, not by the current user (uid {uid}).";
-        if ((s.Permissions & 0x12 /* 022 */) != 0)
-            return $"Runtime directory '{path}' is group- or world-writable (mode {Convert.ToString(s.Permissions, 8)}); PidGuard requires it not to be (chmod go-w).";
-        return null;
     }
 
     private static void WarnIfNetworkFileSystem(string path, IPlatform platform, ILogger? logger)

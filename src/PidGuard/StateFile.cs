@@ -57,32 +57,17 @@ public static class StateFile
 
     private static byte[]? ReadBytes(string path, IPlatform p, out string? problem)
     {
-        problem = null;
-        var c = p.Constants;
-        using var fd = p.TryOpen(path, c.ORdOnly | c.OCloExec | c.ONoFollow | c.ONonBlock, 0, out int errno);
-        if (fd is null)
+        var file = p.ReadSmallFile(path, MaxLength);
+        problem = file.Kind switch
         {
-            if (errno != UnixConstants.ENoEnt)
-                problem = $"state file '{path}' cannot be opened: {new UnixIOException(errno, "open", null).Message}";
-            return null;
-        }
-        try
-        {
-            var st = p.FStat(fd, path);
-            if (!st.IsRegularFile || st.Size > MaxLength)
-            {
-                problem = $"state file '{path}' is {(st.IsRegularFile ? $"{st.Size} bytes, over the {MaxLength} limit" : st.Describe())}";
-                return null;
-            }
-            byte[] buf = new byte[st.Size + 1];
-            int total = p.Read(fd, buf, path);
-            return buf[..total];
-        }
-        catch (UnixIOException e)
-        {
-            problem = $"state file '{path}' cannot be read: {e.Message}";
-            return null;
-        }
+            SmallFileKind.Missing or SmallFileKind.Read => null,
+            SmallFileKind.SymbolicLink => $"state file '{path}' cannot be opened: {file.Detail ?? "it is a symbolic link, which PidGuard does not follow"}",
+            SmallFileKind.NotRegularFile => $"state file '{path}' is {file.Detail}",
+            SmallFileKind.TooLarge => $"state file '{path}' is {file.Size} bytes, over the {MaxLength} limit",
+            SmallFileKind.CannotOpen => $"state file '{path}' cannot be opened: {file.Detail}",
+            _ => $"state file '{path}' cannot be read: {file.Detail}",
+        };
+        return file.Kind == SmallFileKind.Read ? file.Content : null;
     }
 
     /// <summary>Parses state JSON; null (with the problem) when it is not a valid record.</summary>

@@ -83,6 +83,11 @@ public sealed class StopSchedule
             }
             else if (TryParseSignal(item, signals, out int number))
             {
+                if (Platforms.Current.SignalRefusal(number) is { } refusal)
+                {
+                    error = $"Invalid stop schedule '{text}': {refusal}.";
+                    return false;
+                }
                 steps.Add(new StopStep(StopStepKind.Signal, number, signals.NameOf(number), TimeSpan.Zero, 0));
             }
             else

@@ -10,7 +10,7 @@ internal static class ExecutableSearch
     /// The absolute path of <paramref name="program"/>, or null when no executable regular file is
     /// found. Relative paths are taken from <paramref name="baseDirectory"/>.
     /// </summary>
-    public static string? Find(IPlatform platform, string program, string? pathVariable, string baseDirectory)
+    public static string? Find(UnixPlatform platform, string program, string? pathVariable, string baseDirectory)
     {
         if (program.Length == 0)
             return null;
@@ -28,7 +28,7 @@ internal static class ExecutableSearch
         return null;
     }
 
-    private static bool IsExecutableFile(IPlatform platform, string path)
+    private static bool IsExecutableFile(UnixPlatform platform, string path)
     {
         try
         {

@@ -21,7 +21,6 @@ internal static unsafe partial class LinuxNative
     internal const long SmbSuperMagic = 0x517B;
     internal const long CifsSuperMagic = 0xFF534D42;
     internal const long Smb2SuperMagic = 0xFE534D42;
-    internal const long FuseSuperMagic = 0x65735546;
     internal const long Afs9pMagic = 0x01021997;
 
     [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -1,6 +1,6 @@
 namespace PidGuard.Platform;
 
-/// <summary>The platform layer of the running operating system.</summary>
+/// <summary>The platform layer of the running operating system, chosen once.</summary>
 internal static class Platforms
 {
     private static readonly Lazy<IPlatform> s_current = new(Create);
@@ -9,9 +9,13 @@ internal static class Platforms
 
     private static IPlatform Create()
     {
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-            return new UnixPlatform();
+        if (OperatingSystem.IsLinux())
+            return new LinuxPlatform();
+        if (OperatingSystem.IsMacOS())
+            return new MacPlatform();
+        if (OperatingSystem.IsWindows())
+            return new Windows.WindowsPlatform();
         throw new PlatformNotSupportedException(
-            "PidGuard supports Linux and macOS: its instance lock is flock(2) on a lock file, which this operating system does not provide.");
+            "PidGuard supports Linux, macOS and Windows: its instance lock is flock(2) or LockFileEx on a lock file, which this operating system does not provide.");
     }
 }

@@ -17,7 +17,7 @@ internal static unsafe class PosixSpawner
     private static readonly IntPtr s_addChdir = LibcResolver.Optional("posix_spawn_file_actions_addchdir_np");
 
     /// <summary>Spawns the program (already resolved to a path) and returns its PID; throws <see cref="UnixIOException"/> naming the program.</summary>
-    public static int Spawn(IPlatform p, string executable, SpawnRequest request)
+    public static int Spawn(UnixPlatform p, string executable, SpawnRequest request)
     {
         bool macOS = OperatingSystem.IsMacOS();
         var c = p.Constants;
@@ -42,9 +42,9 @@ internal static unsafe class PosixSpawner
                 Check(SpawnNative.FileActionsAddDup2(actions, 1, 2), "posix_spawn_file_actions_adddup2", executable);
             else
                 Redirect(p, actions, 2, request.Error, readOnly: false, strings, moved, executable);
-            if (request.Lock is { } lockFd)
+            if (request.Lock is { } lockHandle)
             {
-                var high = Duplicate(p, lockFd, executable);
+                var high = Duplicate(p, (SafeFd)lockHandle, executable);
                 moved.Add(high);
                 Check(SpawnNative.FileActionsAddDup2(actions, high.Fd, SpawnRequest.LockDescriptor), "posix_spawn_file_actions_adddup2", executable);
             }
@@ -113,16 +113,16 @@ internal static unsafe class PosixSpawner
 
     private static StdioTarget StdioOf(SpawnRequest r, int fd) => fd switch { 0 => r.Input, 1 => r.Output, _ => r.Error };
 
-    private static void Redirect(IPlatform p, void* actions, int fd, StdioTarget target, bool readOnly, NativeStrings strings, List<SafeFd> moved, string executable)
+    private static void Redirect(UnixPlatform p, void* actions, int fd, StdioTarget target, bool readOnly, NativeStrings strings, List<SafeFd> moved, string executable)
     {
-        var c = p.Constants;
+        var open = p.Constants.Open;
         switch (target.Kind)
         {
             case StdioKind.Null:
-                Check(SpawnNative.FileActionsAddOpen(actions, fd, strings.Add("/dev/null"), readOnly ? c.ORdOnly : c.OWrOnly, 0), "posix_spawn_file_actions_addopen", "/dev/null");
+                Check(SpawnNative.FileActionsAddOpen(actions, fd, strings.Add("/dev/null"), open.ToNative(readOnly ? OpenFlags.ReadOnly : OpenFlags.WriteOnly), 0), "posix_spawn_file_actions_addopen", "/dev/null");
                 break;
             case StdioKind.AppendToFile:
-                Check(SpawnNative.FileActionsAddOpen(actions, fd, strings.Add(target.Path!), c.OWrOnly | c.OCreat | c.OAppend | c.ONoCtty, 0x1A4 /* 0644 */),
+                Check(SpawnNative.FileActionsAddOpen(actions, fd, strings.Add(target.Path!), open.ToNative(OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Append | OpenFlags.NoControllingTerminal), 0x1A4 /* 0644 */),
                     "posix_spawn_file_actions_addopen", target.Path);
                 break;
             case StdioKind.Descriptor:
@@ -133,7 +133,7 @@ internal static unsafe class PosixSpawner
         }
     }
 
-    private static SafeFd Duplicate(IPlatform p, SafeFd fd, string what)
+    private static SafeFd Duplicate(UnixPlatform p, SafeFd fd, string what)
     {
         int copy = SpawnNative.FcntlInt(fd.Fd, p.Constants.FDupFdCloExec, 10);
         if (copy < 0)

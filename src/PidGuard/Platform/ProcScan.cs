@@ -13,7 +13,7 @@ internal static class ProcScan
     /// file <paramref name="lockFile"/>: the kernel lists that lock in <c>/proc/PID/fdinfo/N</c> of
     /// exactly those descriptors, so every PID returned is proven to hold the lock.
     /// </summary>
-    public static List<int> FlockHolders(IPlatform p, FileStatus lockFile)
+    public static List<int> FlockHolders(UnixPlatform p, FileStatus lockFile)
     {
         var holders = new List<int>();
         foreach (int pid in Pids())
@@ -29,7 +29,7 @@ internal static class ProcScan
     /// <paramref name="lockFile"/>. Descriptor 3, where PidGuard puts the lock for the programs it
     /// starts, is looked at first; then every descriptor that names the file.
     /// </summary>
-    public static bool HoldsFlock(IPlatform p, int pid, FileStatus lockFile)
+    public static bool HoldsFlock(UnixPlatform p, int pid, FileStatus lockFile)
     {
         if (FdInfoHoldsFlockOf(ReadSmall(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/fdinfo/3")), lockFile))
             return true;

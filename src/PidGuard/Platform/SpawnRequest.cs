@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace PidGuard.Platform;
 
 /// <summary>Where one of a spawned program's standard streams goes.</summary>
@@ -57,8 +59,14 @@ internal sealed record SpawnRequest
 
     public bool ErrorToOutput { get; init; }
 
-    /// <summary>The locked descriptor to pass on at <see cref="LockDescriptor"/>; null passes no lock.</summary>
-    public SafeFd? Lock { get; init; }
+    /// <summary>
+    /// The locked descriptor to pass on at <see cref="LockDescriptor"/>; null passes no lock. Unix only: on
+    /// Windows a child cannot share a lock, and a program of the daemon runs in its job instead (<see cref="Holder"/>).
+    /// </summary>
+    public SafeHandle? Lock { get; init; }
+
+    /// <summary>The holder's objects when the program is one of its daemon's (Windows: the job it runs in).</summary>
+    public IHolderObjects? Holder { get; init; }
 
     public SpawnGrouping Grouping { get; init; }
 }

@@ -3,21 +3,14 @@ using System.Runtime.InteropServices;
 namespace PidGuard.Platform;
 
 /// <summary>
-/// The libc constants whose values differ between Linux (x64 / arm64) and macOS.
+/// The libc constants whose values differ between Linux (by architecture) and macOS. Open flags
+/// are in <see cref="Open"/>; the rest of the kernel's numbers that are the same everywhere are constants.
 /// </summary>
 internal sealed class UnixConstants
 {
-    public required int ORdOnly { get; init; }
-    public required int OWrOnly { get; init; }
-    public required int ORdWr { get; init; }
-    public required int OCreat { get; init; }
-    public required int OExcl { get; init; }
-    public required int ONoFollow { get; init; }
-    public required int OCloExec { get; init; }
-    public required int ODirectory { get; init; }
-    public required int ONonBlock { get; init; }
-    public required int OAppend { get; init; }
-    public required int ONoCtty { get; init; }
+    /// <summary>The open(2) flags of this kernel and architecture.</summary>
+    public required NativeOpenFlags Open { get; init; }
+
     public required int FDupFdCloExec { get; init; }
     public required int WNoWait { get; init; }
 
@@ -38,8 +31,6 @@ internal sealed class UnixConstants
     public const int EAcces = 13;
     public const int EExist = 17;
     public const int ENotDir = 20;
-    public const int EIsDir = 21;
-    public const int EInval = 22;
 
     public const int ECHild = 10;
 
@@ -48,7 +39,6 @@ internal sealed class UnixConstants
     public const short SpawnSetSigMask = 0x08;
     public const short SpawnCloExecDefaultMacOS = 0x4000;
 
-    public const int WNoHang = 1;
     public const int WExited = 4;
     public const int CldExited = 1;
 
@@ -64,46 +54,28 @@ internal sealed class UnixConstants
 
     public static UnixConstants Linux(Architecture arch)
     {
-        // x86 and x86_64 use their own O_DIRECTORY / O_NOFOLLOW values; arm, arm64 and the
-        // other asm-generic architectures use the generic ones.
-        bool x86 = arch is Architecture.X64 or Architecture.X86;
+        var open = NativeOpenFlags.Linux(arch); // refuses an architecture without a table
+        // include/uapi/asm-generic/ioctls.h: FIOCLEX 0x5451, FIONCLEX 0x5450 (x86, arm, arm64, riscv64,
+        // loongarch64, and s390x, whose asm/ioctls.h includes the generic one); powerpc's asm/ioctls.h has
+        // _IO('f', 1) and _IO('f', 2), with its own _IOC_NONE (1) at bit 29: 0x20006601, 0x20006602.
+        bool powerpc = arch == Architecture.Ppc64le;
         return new UnixConstants
         {
-            ORdOnly = 0,
-            OWrOnly = 1,
-            ORdWr = 2,
-            OCreat = 0x40,
-            OExcl = 0x80,
-            ONoFollow = x86 ? 0x20000 : 0x8000,
-            OCloExec = 0x80000,
-            ODirectory = x86 ? 0x10000 : 0x4000,
-            ONonBlock = 0x800,
-            OAppend = 0x400,
-            ONoCtty = 0x100,
+            Open = open,
             FDupFdCloExec = 1030,
             WNoWait = 0x01000000,
             SpawnSetSid = 0x80,
             EAgain = 11,
             ELoop = 40,
             ENoSys = 38,
-            FioClex = 0x5451,
-            FioNClex = 0x5450,
+            FioClex = powerpc ? 0x20006601UL : 0x5451,
+            FioNClex = powerpc ? 0x20006602UL : 0x5450,
         };
     }
 
-    public static UnixConstants MacOS() => new()
+    public static UnixConstants MacOS(Architecture arch) => new()
     {
-        ORdOnly = 0,
-        OWrOnly = 1,
-        ORdWr = 2,
-        OCreat = 0x200,
-        OExcl = 0x800,
-        ONoFollow = 0x100,
-        OCloExec = 0x1000000,
-        ODirectory = 0x100000,
-        ONonBlock = 0x4,
-        OAppend = 0x8,
-        ONoCtty = 0x20000,
+        Open = NativeOpenFlags.MacOS(arch),
         FDupFdCloExec = 67,
         WNoWait = 0x20,
         SpawnSetSid = 0x400,

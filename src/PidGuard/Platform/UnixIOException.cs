@@ -2,19 +2,17 @@ using System.Runtime.InteropServices;
 
 namespace PidGuard.Platform;
 
-/// <summary>A failed system call, with the errno, the call and the path it was about (a <see cref="PidGuardException"/>, so callers meet one family).</summary>
-internal sealed class UnixIOException : PidGuardException
+/// <summary>A failed libc call, with the errno, the call and the path it was about (a <see cref="PidGuardException"/>, so callers meet one family).</summary>
+internal sealed class UnixIOException : SystemCallException
 {
     public UnixIOException(int errno, string operation, string? path)
-        : base(Format(errno, operation, path), path)
+        : base(Format(errno, operation, path), operation, path)
     {
         Errno = errno;
-        Operation = operation;
         HResult = errno;
     }
 
     public int Errno { get; }
-    public string Operation { get; }
 
     private static string Format(int errno, string operation, string? path)
     {

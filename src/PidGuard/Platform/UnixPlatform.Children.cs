@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace PidGuard.Platform;
 
 /// <summary>Spawning, waiting for and finding the processes of a daemon.</summary>
-internal sealed unsafe partial class UnixPlatform
+internal abstract unsafe partial class UnixPlatform
 {
     public int Spawn(SpawnRequest request)
     {
@@ -17,6 +17,9 @@ internal sealed unsafe partial class UnixPlatform
             ?? throw new ProgramNotFoundException(request.Program);
         return PosixSpawner.Spawn(this, executable, request);
     }
+
+    /// <summary>Where <c>si_status</c> lies in the siginfo_t that waitid(2) fills.</summary>
+    protected abstract int SigInfoStatusOffset { get; }
 
     public ChildExitStatus? WaitForChild(int pid, bool reap)
     {
@@ -36,8 +39,7 @@ internal sealed unsafe partial class UnixPlatform
         }
         // siginfo_t: si_code after signo and errno; si_status after si_pid and si_uid in the SIGCHLD part of the union.
         int code = *(int*)(info + 8);
-        int statusOffset = _linux ? (IntPtr.Size == 8 ? 24 : 20) : 20;
-        int status = *(int*)(info + statusOffset);
+        int status = *(int*)(info + SigInfoStatusOffset);
         return code == UnixConstants.CldExited ? new ChildExitStatus(status, null) : new ChildExitStatus(null, status);
     }
 
@@ -49,20 +51,17 @@ internal sealed unsafe partial class UnixPlatform
         }
     }
 
-    public IReadOnlyList<int> FindLockHolders(FileStatus lockFile) =>
-        _linux ? ProcScan.FlockHolders(this, lockFile) : [];
+    public abstract IReadOnlyList<int> FindLockHolders(FileStatus lockFile);
 
-    public bool HoldsLock(int pid, FileStatus lockFile) => _linux && ProcScan.HoldsFlock(this, pid, lockFile);
+    public abstract bool HoldsLock(int pid, FileStatus lockFile);
 
-    public IReadOnlyList<int> ProcessGroupMembers(int processGroup) =>
-        _linux ? ProcScan.GroupMembers(processGroup) : [];
+    public abstract IReadOnlyList<int> ProcessGroupMembers(int processGroup);
 
-    public IReadOnlyList<int> SessionMembers(int session) =>
-        _linux ? ProcScan.SessionMembers(session) : [];
+    public abstract IReadOnlyList<int> SessionMembers(int session);
 
-    public ProcessStatus? GetProcessStatus(int pid) => _linux && pid > 0 ? ProcScan.Status(pid) : null;
+    public abstract ProcessStatus? GetProcessStatus(int pid);
 
-    public bool CanSeeLockHolders => _linux;
+    public abstract bool CanSeeLockHolders { get; }
 
     public bool IsTerminal(int fd) => SpawnNative.IsATty(fd) == 1;
 

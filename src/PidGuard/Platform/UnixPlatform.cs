@@ -1,27 +1,19 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace PidGuard.Platform;
 
-/// <summary>The Linux and macOS implementation of <see cref="IPlatform"/>.</summary>
-internal sealed unsafe partial class UnixPlatform : IPlatform
+/// <summary>
+/// What Linux and macOS share: libc calls with the same signatures on both, descriptors
+/// (<see cref="SafeFd"/>), flock, signals by number. <see cref="LinuxPlatform"/> and
+/// <see cref="MacPlatform"/> add what differs: stat layouts, pidfds, /proc, start tokens.
+/// </summary>
+internal abstract unsafe partial class UnixPlatform : IPlatform
 {
-    private readonly bool _linux;
-    private readonly bool _appleArm64;
-    private readonly Lazy<string?> _bootId;
-    private bool _pidfdUnsupported;
-
-    public UnixPlatform()
+    protected UnixPlatform(UnixConstants constants, SignalTable signals)
     {
         LibcResolver.EnsureRegistered();
-        _linux = OperatingSystem.IsLinux();
-        var arch = RuntimeInformation.ProcessArchitecture;
-        _appleArm64 = !_linux && arch == Architecture.Arm64;
-        Constants = _linux ? UnixConstants.Linux(arch) : UnixConstants.MacOS();
-        Signals = _linux ? SignalTable.Linux() : SignalTable.MacOS();
-        _bootId = new Lazy<string?>(ReadBootId);
+        Constants = constants;
+        Signals = signals;
         EffectiveUserId = UnixNative.GetEUid();
         CurrentProcessId = UnixNative.GetPid();
     }
@@ -30,18 +22,19 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
     public SignalTable Signals { get; }
     public uint EffectiveUserId { get; }
     public int CurrentProcessId { get; }
-    public string? BootId => _bootId.Value;
+    public abstract string? BootId { get; }
 
-    public SafeFd Open(string path, int flags, int mode) =>
+    /// <summary>open(2); throws <see cref="UnixIOException"/> on failure.</summary>
+    public SafeFd Open(string path, OpenFlags flags, int mode) =>
         TryOpen(path, flags, mode, out int errno) ?? throw new UnixIOException(errno, "open", path);
 
-    public SafeFd? TryOpen(string path, int flags, int mode, out int errno)
+    /// <summary>open(2) returning the errno instead of throwing.</summary>
+    public SafeFd? TryOpen(string path, OpenFlags flags, int mode, out int errno)
     {
+        int native = Constants.Open.ToNative(flags);
         while (true)
         {
-            int fd = _appleArm64
-                ? UnixNative.OpenAppleArm64(path, flags, 0, 0, 0, 0, 0, 0, mode)
-                : UnixNative.Open(path, flags, mode);
+            int fd = OpenNative(path, native, mode);
             if (fd >= 0)
             {
                 errno = 0;
@@ -53,6 +46,10 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
         }
     }
 
+    /// <summary>The open(2) call itself (variadic: macOS on arm64 passes the mode differently).</summary>
+    protected virtual int OpenNative(string path, int flags, int mode) => UnixNative.Open(path, flags, mode);
+
+    /// <summary>flock(op | LOCK_NB); false when another open file description holds a conflicting lock.</summary>
     public bool TryLock(SafeFd fd, int operation, string path)
     {
         while (true)
@@ -67,58 +64,25 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
         }
     }
 
-    public void UnlockUnshared(SafeFd fd, string path)
+    public void UnlockUnshared(SafeHandle lockFile, string path)
     {
-        if (UnixNative.Flock(fd.Fd, UnixConstants.LockUn) != 0)
+        if (UnixNative.Flock(Fd(lockFile).Fd, UnixConstants.LockUn) != 0)
             throw new UnixIOException(Marshal.GetLastPInvokeError(), "flock(LOCK_UN)", path);
     }
 
+    /// <summary>A lock or pin handle of this platform: always a descriptor.</summary>
+    protected static SafeFd Fd(SafeHandle handle) =>
+        handle as SafeFd ?? throw new ArgumentException($"A Unix platform handle is a SafeFd, not a {handle.GetType().Name}.", nameof(handle));
+
     public FileStatus? LStat(string path) => StatPath(path, followLinks: false);
 
+    /// <summary>stat(2), following symbolic links; null when the path does not exist.</summary>
     public FileStatus? Stat(string path) => StatPath(path, followLinks: true);
 
-    private FileStatus? StatPath(string path, bool followLinks)
-    {
-        if (_linux)
-        {
-            byte* buf = stackalloc byte[LinuxNative.StatxBufferSize];
-            if (LinuxNative.Statx(LinuxNative.AtFdCwd, path, followLinks ? 0 : LinuxNative.AtSymlinkNoFollow, LinuxNative.StatxBasicStats, buf) == 0)
-                return LinuxNative.ParseStatx(buf);
-        }
-        else
-        {
-            byte* buf = stackalloc byte[MacNative.StatBufferSize];
-            int rc = followLinks
-                ? (_appleArm64 ? MacNative.StatArm64(path, buf) : MacNative.StatX64(path, buf))
-                : (_appleArm64 ? MacNative.LStatArm64(path, buf) : MacNative.LStatX64(path, buf));
-            if (rc == 0)
-                return MacNative.ParseStat(buf);
-        }
-        int errno = Marshal.GetLastPInvokeError();
-        if (errno is UnixConstants.ENoEnt or UnixConstants.ENotDir)
-            return null;
-        throw new UnixIOException(errno, "stat", path);
-    }
+    /// <summary>lstat(2) or stat(2); null when the path (or a directory on the way) does not exist.</summary>
+    protected abstract FileStatus? StatPath(string path, bool followLinks);
 
-    public FileStatus FStat(SafeFd fd, string path)
-    {
-        int rc;
-        if (_linux)
-        {
-            byte* buf = stackalloc byte[LinuxNative.StatxBufferSize];
-            rc = LinuxNative.Statx(fd.Fd, "", LinuxNative.AtEmptyPath, LinuxNative.StatxBasicStats, buf);
-            if (rc == 0)
-                return LinuxNative.ParseStatx(buf);
-        }
-        else
-        {
-            byte* buf = stackalloc byte[MacNative.StatBufferSize];
-            rc = _appleArm64 ? MacNative.FStatArm64(fd.Fd, buf) : MacNative.FStatX64(fd.Fd, buf);
-            if (rc == 0)
-                return MacNative.ParseStat(buf);
-        }
-        throw new UnixIOException(Marshal.GetLastPInvokeError(), "fstat", path);
-    }
+    public abstract FileStatus FStat(SafeFd fd, string path);
 
     public void SetInheritable(SafeFd fd, bool inheritable, string path)
     {
@@ -126,6 +90,7 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
             throw new UnixIOException(Marshal.GetLastPInvokeError(), inheritable ? "ioctl(FIONCLEX)" : "ioctl(FIOCLEX)", path);
     }
 
+    /// <summary>Reads until <paramref name="buffer"/> is full or end of file; returns the bytes read.</summary>
     public int Read(SafeFd fd, Span<byte> buffer, string path)
     {
         fixed (byte* p = buffer)
@@ -203,6 +168,7 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
         throw new UnixIOException(errno, "unlink", path);
     }
 
+    /// <summary>mkdir(2); false when the path already existed.</summary>
     public bool MkDir(string path, int mode)
     {
         if (UnixNative.MkDir(path, mode) == 0)
@@ -212,6 +178,8 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
             return false;
         throw new UnixIOException(errno, "mkdir", path);
     }
+
+    public abstract string? NetworkFileSystemName(string path);
 
     public SignalResult Kill(int pid, int signal)
     {
@@ -223,7 +191,7 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
         return LastSignalError();
     }
 
-    private static SignalResult LastSignalError() => Marshal.GetLastPInvokeError() switch
+    protected static SignalResult LastSignalError() => Marshal.GetLastPInvokeError() switch
     {
         UnixConstants.ESrch => SignalResult.NoSuchProcess,
         UnixConstants.EPerm => SignalResult.PermissionDenied,
@@ -245,150 +213,38 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
         return LastSignalError();
     }
 
-    public ProcessHandle? OpenProcess(int pid)
+    /// <summary>Pins a process for signalling; here by PID only (<see cref="LinuxPlatform"/> opens a pidfd).</summary>
+    public virtual ProcessHandle? OpenProcess(int pid)
     {
         if (pid <= 1)
             throw new ArgumentOutOfRangeException(nameof(pid), pid, "PidGuard never signals a PID <= 1.");
-        if (_linux && !_pidfdUnsupported)
-        {
-            nint fd = LinuxNative.Syscall(LinuxNative.SysPidfdOpen, pid, 0, 0, 0);
-            if (fd >= 0)
-                return new ProcessHandle(pid, new SafeFd((int)fd));
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == UnixConstants.ESrch)
-                return null;
-            if (errno == Constants.ENoSys || errno == UnixConstants.EPerm)
-                _pidfdUnsupported = true;
-            else
-                throw new UnixIOException(errno, "pidfd_open", $"pid {pid}");
-        }
         return Kill(pid, 0) == SignalResult.NoSuchProcess ? null : new ProcessHandle(pid, null);
     }
 
-    public SignalResult SendSignal(ProcessHandle process, int signal)
+    public virtual SignalResult SendSignal(ProcessHandle process, int signal) => Kill(process.Pid, signal);
+
+    public SignalResult SignalMainProcess(DaemonStatus status, ProcessHandle main, int signal, StopTarget target)
     {
-        if (process.PidFd is null)
-            return Kill(process.Pid, signal);
-        if (LinuxNative.Syscall(LinuxNative.SysPidfdSendSignal, process.PidFd.Fd, signal, 0, 0) == 0)
-            return SignalResult.Delivered;
-        return LastSignalError();
+        bool group = target == StopTarget.ProcessGroup && GetProcessGroup(main.Pid) == main.Pid;
+        return group ? KillGroup(main.Pid, signal) : SendSignal(main, signal);
     }
 
-    public bool WaitForExit(ProcessHandle process, int timeoutMs)
-    {
-        if (process.PidFd is { } pidFd)
-        {
-            var pfd = new UnixNative.PollFd { Fd = pidFd.Fd, Events = UnixNative.PollIn };
-            long deadline = Environment.TickCount64 + timeoutMs;
-            while (true)
-            {
-                int remaining = (int)Math.Max(0, deadline - Environment.TickCount64);
-                int rc = UnixNative.Poll(&pfd, 1, remaining);
-                if (rc > 0)
-                    return true;
-                if (rc == 0)
-                    return false;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != UnixConstants.EIntr)
-                    throw new UnixIOException(errno, "poll(pidfd)", $"pid {process.Pid}");
-            }
-        }
-        return Backoff.WaitUntil(() => Kill(process.Pid, 0) == SignalResult.NoSuchProcess || IsZombie(process.Pid), timeoutMs);
-    }
+    /// <summary>Every signal of the table has a meaning here.</summary>
+    public string? SignalRefusal(int signal) => null;
 
-    private bool IsZombie(int pid)
-    {
-        if (!_linux)
-            return false;
-        Span<byte> buf = stackalloc byte[1024];
-        int n = ReadProcStat(pid, buf);
-        if (n <= 0)
-            return false;
-        int close = buf[..n].LastIndexOf((byte)')');
-        return close > 0 && close + 2 < n && buf[close + 2] == (byte)'Z';
-    }
+    public virtual bool WaitForExit(ProcessHandle process, int timeoutMs) =>
+        Backoff.WaitUntil(() => Kill(process.Pid, 0) == SignalResult.NoSuchProcess || IsZombie(process.Pid), timeoutMs);
 
-    public string? GetStartToken(int pid)
-    {
-        if (pid <= 0)
-            return null;
-        if (_linux)
-        {
-            // A zombie has exited: it is not alive, whatever its start time.
-            Span<byte> buf = stackalloc byte[1024];
-            int n = ReadProcStat(pid, buf);
-            return n > 0 && ProcStat.Parse(buf[..n]) is { IsZombie: false } status ? status.StartToken : null;
-        }
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return p.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-    }
+    /// <summary>True when <paramref name="pid"/> has exited but not been reaped (where the platform can tell).</summary>
+    protected virtual bool IsZombie(int pid) => false;
 
-    private int ReadProcStat(int pid, Span<byte> buffer)
-    {
-        string path = string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat");
-        using var fd = TryOpen(path, Constants.ORdOnly | Constants.OCloExec, 0, out _);
-        if (fd is null)
-            return -1;
-        try
-        {
-            return Read(fd, buffer, path);
-        }
-        catch (UnixIOException)
-        {
-            return -1; // ESRCH while the process is being reaped
-        }
-    }
+    public abstract string? GetStartToken(int pid);
 
-    public string? NetworkFileSystemName(string path)
-    {
-        if (_linux)
-        {
-            byte* buf = stackalloc byte[256];
-            if (LinuxNative.StatFs(path, buf) != 0)
-                return null;
-            long type = *(long*)buf & 0xFFFFFFFF;
-            return type switch
-            {
-                LinuxNative.NfsSuperMagic => "nfs",
-                LinuxNative.SmbSuperMagic => "smb",
-                LinuxNative.CifsSuperMagic => "cifs",
-                LinuxNative.Smb2SuperMagic => "smb2",
-                LinuxNative.Afs9pMagic => "9p",
-                _ => null,
-            };
-        }
-        byte* mac = stackalloc byte[MacNative.StatFsBufferSize];
-        int rc = _appleArm64 ? MacNative.StatFsArm64(path, mac) : MacNative.StatFsX64(path, mac);
-        if (rc != 0)
-            return null;
-        var name = new ReadOnlySpan<byte>(mac + 72, 16);
-        int end = name.IndexOf((byte)0);
-        string fs = Encoding.ASCII.GetString(end < 0 ? name : name[..end]);
-        return fs is "nfs" or "smbfs" or "afpfs" or "webdav" ? fs : null;
-    }
+    public IDaemonTarget PinDaemon(DaemonStatus status) => DaemonTarget.Pin(this, status);
 
-    private string? ReadBootId()
-    {
-        if (!_linux)
-            return null;
-        try
-        {
-            return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>SIGTERM is the stop request on Unix: a holder keeps nothing else.</summary>
+    public IHolderObjects OpenHolderObjects(DaemonPaths paths) => NoHolderObjects.Instance;
+
+    public string? FindProgram(string program, string? pathVariable, string baseDirectory) =>
+        ExecutableSearch.Find(this, program, pathVariable, baseDirectory);
 }

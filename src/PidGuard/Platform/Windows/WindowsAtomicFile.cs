@@ -16,6 +16,29 @@ internal static class WindowsAtomicFile
     public const int ReaderWaitMs = 200;
 
     /// <summary>
+    /// The protocol's write: <see cref="Write"/>, after removing a leftover temp file of a writer that
+    /// died (only the lock holder writes, so an existing temp file can only be that; it is removed when
+    /// it is a regular file of this user). Returns the identity of the file now at <paramref name="target"/>.
+    /// </summary>
+    public static FileStatus WriteReplacing(WindowsPlatform p, string target, string temp, ReadOnlySpan<byte> data, bool sync)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Write(temp, target, data, sync);
+                return p.LStat(target) ?? throw new PidGuardException($"'{target}' vanished right after it was written.", target);
+            }
+            catch (WindowsIOException e) when (e.NativeErrorCode == ERROR_FILE_EXISTS && attempt == 0)
+            {
+                if (p.LStat(temp) is not { IsRegularFile: true } st || st.OwnerUid != p.EffectiveUserId)
+                    throw new PidGuardException($"Temporary file '{temp}' exists and is not a regular file of the current user; PidGuard will not remove it.", temp);
+                p.Unlink(temp);
+            }
+        }
+    }
+
+    /// <summary>
     /// Creates <paramref name="tempPath"/> (it must not exist: a leftover is the caller's to
     /// remove), writes and flushes <paramref name="contents"/>, and replaces <paramref name="targetPath"/>.
     /// </summary>
@@ -57,25 +80,43 @@ internal static class WindowsAtomicFile
         }
     }
 
+    private const int ERROR_FILE_EXISTS = 80;
+    private const int ERROR_UNABLE_TO_REMOVE_REPLACED = 1175;
+    private const int ERROR_UNABLE_TO_MOVE_REPLACEMENT = 1176;
+    private const uint REPLACEFILE_IGNORE_MERGE_ERRORS = 0x2;
+    private const uint REPLACEFILE_IGNORE_ACL_ERRORS = 0x4;
+
     /// <summary>
-    /// MoveFileExW(REPLACE_EXISTING | WRITE_THROUGH). Without POSIX semantics this fails with
-    /// access denied (or a sharing violation) while any handle has the target open, so it retries
-    /// for <see cref="ReaderWaitMs"/>: readers hold the file for microseconds.
+    /// Where the POSIX rename is missing (older Windows, FAT and SMB, Wine 8): ReplaceFileW, which
+    /// replaces a file that readers hold open with FILE_SHARE_DELETE (they keep reading the old one;
+    /// seen under Wine); MoveFileExW(REPLACE_EXISTING | WRITE_THROUGH) when there is no target yet.
+    /// Both fail while a reader without FILE_SHARE_DELETE has the target open, so they retry for
+    /// <see cref="ReaderWaitMs"/>: readers hold the file for microseconds.
     /// </summary>
     public static void Replace(string tempPath, string targetPath)
     {
         int error = 0;
+        string call = "ReplaceFileW";
         bool moved = Backoff.WaitUntil(() =>
         {
-            if (MoveFileEx(tempPath, targetPath, MoveFileFlags.ReplaceExisting | MoveFileFlags.WriteThrough))
+            call = "ReplaceFileW";
+            if (ReplaceFile(targetPath, tempPath, null, REPLACEFILE_IGNORE_MERGE_ERRORS | REPLACEFILE_IGNORE_ACL_ERRORS, 0, 0))
                 return true;
             error = Marshal.GetLastPInvokeError();
-            if (error is Interop.Errors.ERROR_ACCESS_DENIED or Interop.Errors.ERROR_SHARING_VIOLATION)
+            if (error is Interop.Errors.ERROR_FILE_NOT_FOUND or Interop.Errors.ERROR_PATH_NOT_FOUND)
+            {
+                call = "MoveFileExW";
+                if (MoveFileEx(tempPath, targetPath, MoveFileFlags.ReplaceExisting | MoveFileFlags.WriteThrough))
+                    return true;
+                error = Marshal.GetLastPInvokeError();
+            }
+            if (error is Interop.Errors.ERROR_ACCESS_DENIED or Interop.Errors.ERROR_SHARING_VIOLATION
+                or ERROR_UNABLE_TO_REMOVE_REPLACED or ERROR_UNABLE_TO_MOVE_REPLACEMENT)
                 return false;
-            throw new WindowsIOException(error, "MoveFileExW", targetPath);
+            throw new WindowsIOException(error, call, targetPath);
         }, ReaderWaitMs);
         if (!moved)
-            throw new WindowsIOException(error, "MoveFileExW (a reader kept the file open)", targetPath);
+            throw new WindowsIOException(error, $"{call} (a reader kept the file open)", targetPath);
     }
 
     /// <summary>
@@ -135,7 +176,7 @@ internal static class WindowsAtomicFile
             }
         }
         if (total > maxBytes)
-            throw new IOException($"'{path}' is larger than {maxBytes} bytes.");
+            throw new PidGuardException($"'{path}' is larger than {maxBytes} bytes.", path);
         return buffer[..total];
     }
 

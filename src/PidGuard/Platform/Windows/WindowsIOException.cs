@@ -5,21 +5,18 @@ namespace PidGuard.Platform.Windows;
 
 /// <summary>A failed Win32 call, with the error code, the call and the path or object it was about.</summary>
 [SupportedOSPlatform("windows")]
-internal sealed class WindowsIOException : IOException
+internal sealed class WindowsIOException : SystemCallException
 {
     public WindowsIOException(int error, string operation, string? target)
-        : base(Format(error, operation, target), error)
+        : base(Format(error, operation, target), operation, target)
     {
         NativeErrorCode = error;
-        Operation = operation;
-        Target = target;
+        HResult = error;
     }
 
     public int NativeErrorCode { get; }
-    public string Operation { get; }
-    public string? Target { get; }
 
-    /// <summary>Throws for the calling thread's last Win32 error.</summary>
+    /// <summary>The calling thread's last Win32 error.</summary>
     public static WindowsIOException Last(string operation, string? target) =>
         new(Marshal.GetLastPInvokeError(), operation, target);
 

@@ -37,7 +37,7 @@ internal static class WindowsLockFile
             // symbolic link even with FILE_FLAG_OPEN_REPARSE_POINT but reports it by path.
             var attributes = WindowsFileAttributes.OfHandle(handle, path) | (WindowsFileAttributes.OfPath(path) ?? 0);
             if ((attributes & (FileAttributeFlags.ReparsePoint | FileAttributeFlags.Directory)) != 0)
-                throw new IOException($"The lock file '{path}' is {WindowsFileAttributes.Describe(attributes)}, not a regular file.");
+                throw new PidGuardException($"Lock file '{path}' is {WindowsFileAttributes.Describe(attributes)}, not a regular file; PidGuard does not follow or lock it.", path);
             return handle;
         }
         catch
@@ -82,6 +82,17 @@ internal static class WindowsLockFile
         var overlapped = At(range);
         if (!UnlockFileEx(file, 0, 1, 0, &overlapped))
             throw WindowsIOException.Last("UnlockFileEx", path);
+    }
+
+    /// <summary>Lets go of whichever ranges <paramref name="file"/> holds (after a handoff offer only Name is held).</summary>
+    public static unsafe void UnlockAll(SafeFileHandle file, string path)
+    {
+        foreach (var range in (ReadOnlySpan<LockRange>)[LockRange.Handoff, LockRange.Name])
+        {
+            var overlapped = At(range);
+            if (!UnlockFileEx(file, 0, 1, 0, &overlapped) && Marshal.GetLastPInvokeError() is var error and not Interop.Errors.ERROR_NOT_LOCKED)
+                throw new WindowsIOException(error, "UnlockFileEx", path);
+        }
     }
 
     /// <summary>

@@ -6,62 +6,46 @@ using static PidGuard.Platform.Windows.Interop.Kernel32;
 namespace PidGuard.Platform.Windows;
 
 /// <summary>
-/// DRAFT, not chosen by <see cref="Platforms"/>: the Windows implementation of today's
-/// <see cref="IPlatform"/>, as far as that Unix-shaped interface allows. Every member that takes
-/// or returns a <see cref="SafeFd"/> throws: a SafeFd is an int closed by libc <c>close</c>, and a
-/// Windows HANDLE must be closed by CloseHandle. The Win32 logic lives in the small Windows*
-/// helpers so that it can be re-wired when the interface gets an OS-neutral handle
-/// (docs/WINDOWS.md, "What IPlatform needs").
+/// The Windows implementation of <see cref="IPlatform"/> (docs/WINDOWS.md): the lock is LockFileEx on
+/// two byte ranges of <c>NAME.lock</c>, identity is (PID, creation time), the runtime directory has an
+/// owner-only DACL, stop is a named event then TerminateJobObject, and the programs of a daemon run in
+/// a kill-on-close job because a lock cannot be passed to a child. The Win32 work is in the small
+/// Windows* helpers; this class only wires them to the protocol.
 /// </summary>
 [SupportedOSPlatform("windows")]
-internal sealed partial class WindowsPlatform : IPlatform
+internal sealed partial class WindowsPlatform : IPlatform, IRangeHandoff
 {
+    /// <summary>
+    /// Windows has SIDs, not uids. The protocol only compares a file's owner with
+    /// <see cref="EffectiveUserId"/>, so a file of this user carries this value in
+    /// <see cref="FileStatus.OwnerUid"/> and any other owner <see cref="OtherUserUid"/>. Not 0: code
+    /// that lets uid 0 (root) pass an owner check must never let a Windows user pass it.
+    /// </summary>
+    internal const uint CurrentUserUid = uint.MaxValue - 1;
+
+    internal const uint OtherUserUid = uint.MaxValue;
+
     private readonly WindowsUser _user = WindowsUser.Current;
 
-    public UnixConstants Constants => throw Unsupported("open(2) flags");
+    public uint EffectiveUserId => CurrentUserUid;
 
-    /// <summary>
-    /// Windows has SIDs, not uids. The protocol only compares an owner with this value, so this
-    /// is 0 and <see cref="FileStatus.OwnerUid"/> is 0 for a file this user owns, uint.MaxValue otherwise.
-    /// </summary>
-    public uint EffectiveUserId => 0;
-
-    public int CurrentProcessId => Environment.ProcessId;
+    public int CurrentProcessId { get; } = Environment.ProcessId;
 
     /// <summary>Creation times are absolute FILETIMEs, so (PID, creation time) needs no boot id.</summary>
     public string? BootId => null;
 
-    /// <summary>The portable (Linux) numbering the schedule grammar parses; <see cref="WindowsSignalMap"/> says what each means here.</summary>
+    /// <summary>The Linux names and numbers, so that schedules parse alike; <see cref="SignalRefusal"/> says which have a meaning here.</summary>
     public SignalTable Signals { get; } = SignalTable.Linux();
 
-    public SafeFd Open(string path, int flags, int mode) => throw Unsupported("SafeFd (use WindowsLockFile.Open)");
-    public SafeFd? TryOpen(string path, int flags, int mode, out int errno) => throw Unsupported("SafeFd (use WindowsLockFile.Open)");
-    public bool TryLock(SafeFd fd, int operation, string path) => throw Unsupported("flock on a SafeFd (use WindowsLockFile.TryAcquire)");
-    public void UnlockUnshared(SafeFd fd, string path) => throw Unsupported("flock on a SafeFd (use WindowsLockFile.Unlock)");
-    public FileStatus FStat(SafeFd fd, string path) => throw Unsupported("fstat on a SafeFd");
-    public void SetInheritable(SafeFd fd, bool inheritable, string path) => throw Unsupported("inheritable SafeFd (WindowsProcessLauncher passes handles explicitly)");
-    public int Read(SafeFd fd, Span<byte> buffer, string path) => throw Unsupported("read on a SafeFd (use WindowsAtomicFile.ReadAll)");
-    public void WriteAll(SafeFd fd, ReadOnlySpan<byte> data, string path) => throw Unsupported("write on a SafeFd (use WindowsAtomicFile.Write)");
-    public void FSync(SafeFd fd, string path) => throw Unsupported("fsync on a SafeFd");
-    public void FChmod(SafeFd fd, int mode, string path) => throw Unsupported("modes (a DACL is set at creation)");
-    public void Chmod(string path, int mode) => throw Unsupported("modes (a DACL is set at creation)");
+    /// <summary>True for a service running as LocalSystem: its directory is %ProgramData%\pidguard and its kernel objects are Global\.</summary>
+    internal bool IsLocalSystem => string.Equals(_user.UserSid, WindowsSids.LocalSystem, StringComparison.OrdinalIgnoreCase);
 
-    public FileStatus? LStat(string path) => StatCore(path, followReparsePoints: false);
+    public string DefaultRuntimeDirectory(Func<string, string?> environment) => WindowsRuntimeDirectory.Default(_user);
 
-    public FileStatus? Stat(string path) => StatCore(path, followReparsePoints: true);
+    public bool CreateRuntimeDirectory(string path) => WindowsRuntimeDirectory.Create(path, _user);
 
-    public void Rename(string from, string to) => WindowsAtomicFile.Replace(from, to);
-
-    public bool Unlink(string path)
-    {
-        if (DeleteFile(path))
-            return true;
-        var error = WindowsIOException.Last("DeleteFileW", path);
-        return error.NativeErrorCode is Interop.Errors.ERROR_FILE_NOT_FOUND or Interop.Errors.ERROR_PATH_NOT_FOUND ? false : throw error;
-    }
-
-    /// <summary>The mode is ignored: the directory gets the owner-only DACL of <see cref="WindowsRuntimeDirectory"/>.</summary>
-    public bool MkDir(string path, int mode) => WindowsRuntimeDirectory.Create(path, _user);
+    public string? RuntimeDirectoryProblem(string path, FileStatus status) =>
+        WindowsRuntimeDirectory.Problem(path, _user) is { } problem ? $"Runtime directory '{path}' {problem}." : null;
 
     public string? NetworkFileSystemName(string path)
     {
@@ -72,13 +56,87 @@ internal sealed partial class WindowsPlatform : IPlatform
         return root is not null && GetDriveType(root.EndsWith('\\') ? root : root + "\\") == Interop.Kernel32.DriveType.Remote ? "a network drive" : null;
     }
 
+    /// <summary>Nothing cleans %LOCALAPPDATA% by age: no pin is needed.</summary>
+    public SafeHandle? PinDirectory(string directory) => null;
+
+    public FileStatus? LStat(string path) => WindowsFileStatus.OfPath(path, _user);
+
+    public bool Unlink(string path)
+    {
+        if (DeleteFile(path))
+            return true;
+        var error = WindowsIOException.Last("DeleteFileW", path);
+        return error.NativeErrorCode is Interop.Errors.ERROR_FILE_NOT_FOUND or Interop.Errors.ERROR_PATH_NOT_FOUND ? false : throw error;
+    }
+
+    public SmallFile ReadSmallFile(string path, int maxBytes) => WindowsSmallFile.Read(path, maxBytes);
+
+    public FileStatus WriteAtomically(string target, string temp, ReadOnlySpan<byte> data, bool sync) =>
+        WindowsAtomicFile.WriteReplacing(this, target, temp, data, sync);
+
+    public SafeHandle? OpenLockFile(string path, bool create, out FileStatus status)
+    {
+        SafeFileHandle? handle;
+        try
+        {
+            handle = create ? WindowsLockFile.Open(path) : WindowsLockFile.OpenExistingForProbe(path);
+        }
+        catch (WindowsIOException e)
+        {
+            throw new PidGuardException($"Lock file '{path}' cannot be opened: {e.Message}", path, e);
+        }
+        if (handle is null)
+        {
+            status = default;
+            return null;
+        }
+        try
+        {
+            status = WindowsFileStatus.OfHandle(handle, path, _user);
+            if (status.OwnerUid != CurrentUserUid)
+                throw new PidGuardException($"Lock file '{path}' belongs to another user ({WindowsFileStatus.OwnerOf(handle, path)}), not to this user ({_user.UserSid}).", path);
+            if (status.Links > 1)
+                throw new PidGuardException($"Lock file '{path}' has {status.Links} hard links: it is also another file, which PidGuard will not lock.", path);
+            return handle;
+        }
+        catch (WindowsIOException e)
+        {
+            handle.Dispose();
+            throw new PidGuardException($"Lock file '{path}' cannot be used: {e.Message}", path, e);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public bool TryLockExclusive(SafeHandle lockFile, string path) => WindowsLockFile.TryAcquire(File(lockFile), path);
+
+    public bool IsLockHeld(SafeHandle lockFile, string path) => WindowsLockFile.IsHeld(File(lockFile), path);
+
+    /// <summary>A lock on Windows is never shared with a child: unlocking is always safe.</summary>
+    public void UnlockUnshared(SafeHandle lockFile, string path) => WindowsLockFile.UnlockAll(File(lockFile), path);
+
+    public IHolderObjects OpenHolderObjects(DaemonPaths paths) => new WindowsHolderObjects(paths, global: IsLocalSystem);
+
+    private static SafeFileHandle File(SafeHandle handle) =>
+        handle as SafeFileHandle ?? throw new ArgumentException($"A Windows lock handle is a SafeFileHandle, not a {handle.GetType().Name}.", nameof(handle));
+
+    /// <summary>Only TERM (the stop event) and KILL (terminate) have a meaning here; 0 only probes.</summary>
+    public string? SignalRefusal(int signal) =>
+        WindowsSignalMap.ActionFor(signal, Signals.NameOf(signal), out string? refusal) is null ? refusal : null;
+
     /// <summary>A console handle (System.Console is not touched: the library never initialises it).</summary>
     public bool IsTerminal(int fd) => fd is >= 0 and <= 2
-        && Interop.Kernel32.GetStdHandle(Interop.Kernel32.STD_INPUT_HANDLE - fd) is var handle and not (0 or -1)
-        && Interop.Kernel32.GetConsoleMode(handle, out _);
+        && GetStdHandle(STD_INPUT_HANDLE - fd) is var handle and not (0 or -1)
+        && GetConsoleMode(handle, out _);
 
-    /// <summary>Console process groups have no foreground notion on Windows.</summary>
-    public int? ForegroundProcessGroup(int fd) => null;
+    /// <summary>
+    /// Windows has no foreground group; a program that shares this process's console gets its CTRL+C,
+    /// which is what an interactive run wants, so a console counts as "this process's group is in front".
+    /// </summary>
+    public int? ForegroundProcessGroup(int fd) => IsTerminal(fd) ? OwnProcessGroup : null;
 
     /// <summary>Windows cannot tell a process which console process group it is in.</summary>
     public int OwnProcessGroup => 0;
@@ -87,34 +145,4 @@ internal sealed partial class WindowsPlatform : IPlatform
     public void SetUmask(int mask)
     {
     }
-
-    private unsafe FileStatus? StatCore(string path, bool followReparsePoints)
-    {
-        var flags = FileFlagsAndAttributes.FlagBackupSemantics | (followReparsePoints ? 0 : FileFlagsAndAttributes.FlagOpenReparsePoint);
-        using var handle = CreateFile(path, FileAccessRights.FileReadAttributes | FileAccessRights.ReadControl, FileShareMode.All, null,
-            CreationDisposition.OpenExisting, flags, 0);
-        if (handle.IsInvalid)
-        {
-            var error = WindowsIOException.Last("CreateFileW", path);
-            return error.NativeErrorCode is Interop.Errors.ERROR_FILE_NOT_FOUND or Interop.Errors.ERROR_PATH_NOT_FOUND ? null : throw error;
-        }
-        if (!GetFileInformationByHandle(handle, out var info))
-            throw WindowsIOException.Last("GetFileInformationByHandle", path);
-        var attributes = WindowsFileAttributes.OfHandle(handle, path);
-        // Wine follows a Unix symbolic link even with FILE_FLAG_OPEN_REPARSE_POINT, but reports it by path.
-        if (!followReparsePoints && (WindowsFileAttributes.OfPath(path) ?? 0) is var byPath && (byPath & FileAttributeFlags.ReparsePoint) != 0)
-            attributes |= FileAttributeFlags.ReparsePoint;
-        var security = WindowsSecurityDescriptor.ReadFile(handle, path);
-        bool othersMayWrite = security.Dacl is null || WindowsDacl.FirstForeignWriter(security.Dacl, sid =>
-            _user.IsSelf(sid) || sid is WindowsSids.LocalSystem or WindowsSids.Administrators) is not null;
-        int type = (attributes & FileAttributeFlags.ReparsePoint) != 0 ? UnixConstants.SIfLnk
-            : (attributes & FileAttributeFlags.Directory) != 0 ? UnixConstants.SIfDir
-            : UnixConstants.SIfReg;
-        int permissions = type == UnixConstants.SIfDir ? (othersMayWrite ? 0x1FF : 0x1C0) : (othersMayWrite ? 0x1B6 : 0x180);
-        uint owner = security.OwnerSid is not null && _user.IsSelf(security.OwnerSid) ? 0 : uint.MaxValue;
-        return new FileStatus(info.VolumeSerialNumber, info.FileIndex, type | permissions, owner, info.FileSize);
-    }
-
-    private static PlatformNotSupportedException Unsupported(string what) =>
-        new($"The Windows platform layer has no {what}: IPlatform must first grow an OS-neutral handle (docs/WINDOWS.md).");
 }

@@ -48,7 +48,7 @@ internal static class WindowsRuntimeDirectory
     {
         Create(path, user);
         if (Problem(path, user) is { } problem)
-            throw new IOException($"The runtime directory '{path}' {problem}.");
+            throw new PidGuardException($"Runtime directory '{path}' {problem}.", path);
         return path;
     }
 

@@ -36,10 +36,28 @@ internal static class WindowsStopEvent
             if (owner is not null && !user.IsSelf(owner))
             {
                 handle.Dispose();
-                throw new IOException($"The stop event '{name}' already exists and belongs to {owner}, not to this user.");
+                throw new PidGuardException($"The stop event '{name}' already exists and belongs to {owner}, not to this user; another user's process holds the name of this daemon's stop channel.");
             }
         }
         return handle;
+    }
+
+    /// <summary>Clears a stop request (a new holder's event must not carry the previous holder's).</summary>
+    public static void Reset(SafeObjectHandle handle, string what)
+    {
+        if (!ResetEvent(handle))
+            throw WindowsIOException.Last("ResetEvent", what);
+    }
+
+    /// <summary>A program of the daemon: opens the event to wait on it; null when no holder created it.</summary>
+    public static SafeObjectHandle? OpenForWaiting(string name)
+    {
+        var handle = OpenEvent(EventAccessRights.Synchronize, false, name);
+        if (!handle.IsInvalid)
+            return handle;
+        int error = Marshal.GetLastPInvokeError();
+        handle.Dispose();
+        return error == Interop.Errors.ERROR_FILE_NOT_FOUND ? null : throw new WindowsIOException(error, "OpenEventW", name);
     }
 
     /// <summary>Stopper side: sets the event. <see cref="StopEventResult.NotFound"/> when no daemon created it.</summary>

@@ -103,6 +103,11 @@ internal static partial class Interop
         [return: MarshalAs(UnmanagedType.Bool)]
         internal static unsafe partial bool QueryInformationJobObject(SafeObjectHandle job, JobObjectInfoClass infoClass, void* info, int length, out int returnLength);
 
+        /// <summary>QueryInformationJobObject with a NULL job: the job of the calling process.</summary>
+        [LibraryImport(Libraries.Kernel32, EntryPoint = "QueryInformationJobObject", SetLastError = true)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        internal static unsafe partial bool QueryInformationOfOwnJob(nint noJob, JobObjectInfoClass infoClass, void* info, int length, out int returnLength);
+
         [LibraryImport(Libraries.Kernel32, SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]
         internal static partial bool IsProcessInJob(SafeObjectHandle process, SafeObjectHandle job, [MarshalAs(UnmanagedType.Bool)] out bool result);

@@ -1,6 +1,4 @@
-using PidGuard.Platform;
-
-namespace PidGuard;
+namespace PidGuard.Platform;
 
 /// <summary>
 /// A shared flock on the runtime directory, held by each daemon for its life. systemd-tmpfiles skips
@@ -9,14 +7,13 @@ namespace PidGuard;
 /// not exclude each other; nothing in PidGuard takes the directory exclusively. Best effort: a file system
 /// without flock just goes without.
 /// </summary>
-internal static class DirectoryPin
+internal static class UnixDirectoryPin
 {
-    public static SafeFd? TryTake(IPlatform p, string directory)
+    public static SafeFd? TryTake(UnixPlatform p, string directory)
     {
         try
         {
-            var c = p.Constants;
-            var fd = p.TryOpen(directory, c.ORdOnly | c.ODirectory | c.OCloExec | c.ONoFollow, 0, out _);
+            var fd = p.TryOpen(directory, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloseOnExec | OpenFlags.NoFollow, 0, out _);
             if (fd is null)
                 return null;
             if (p.TryLock(fd, UnixConstants.LockSh, directory))

@@ -1,20 +1,20 @@
-using PidGuard.Platform;
-
-namespace PidGuard;
+namespace PidGuard.Platform;
 
 /// <summary>
-/// Replaces a file atomically: a temp file created O_EXCL|O_NOFOLLOW in the same directory,
+/// Replaces a file atomically on Unix: a temp file created O_EXCL|O_NOFOLLOW in the same directory,
 /// written, optionally fsynced, renamed over the target. Readers see the old or the new
 /// content, never a torn or empty file.
 /// </summary>
-internal static class AtomicFile
+internal static class UnixAtomicFile
 {
-    public static FileStatus Write(IPlatform p, string target, string temp, ReadOnlySpan<byte> data, int mode, bool sync)
+    /// <summary>The mode of the pid and state files: anyone may read them.</summary>
+    public const int PublicFileMode = 0x1A4; // 0644
+
+    public static FileStatus Write(UnixPlatform p, string target, string temp, ReadOnlySpan<byte> data, int mode, bool sync)
     {
-        var c = p.Constants;
         for (int attempt = 0; ; attempt++)
         {
-            var fd = p.TryOpen(temp, c.OWrOnly | c.OCreat | c.OExcl | c.ONoFollow | c.OCloExec, mode, out int errno);
+            var fd = p.TryOpen(temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow | OpenFlags.CloseOnExec, mode, out int errno);
             if (fd is null)
             {
                 // Race: a holder that died mid-write left its temp file. Only the lock holder writes, so
@@ -45,7 +45,7 @@ internal static class AtomicFile
         }
     }
 
-    private static bool RemoveLeftover(IPlatform p, string temp)
+    private static bool RemoveLeftover(UnixPlatform p, string temp)
     {
         if (p.LStat(temp) is not { IsRegularFile: true } st || st.OwnerUid != p.EffectiveUserId)
             throw new PidGuardException($"Temporary file '{temp}' exists and is not a regular file of the current user; PidGuard will not remove it.", temp);
@@ -53,7 +53,7 @@ internal static class AtomicFile
         return true;
     }
 
-    private static void TryUnlink(IPlatform p, string path)
+    private static void TryUnlink(UnixPlatform p, string path)
     {
         try
         {

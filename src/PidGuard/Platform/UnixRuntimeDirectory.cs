@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace PidGuard.Platform;
+
+/// <summary>The runtime directory on Unix: where it is by default, how it is created (0700), and what makes one unsafe.</summary>
+internal static class UnixRuntimeDirectory
+{
+    private const int DirectoryMode = 0x1C0; // 0700
+
+    /// <summary>
+    /// <c>/run/pidguard</c> for root on Linux; <c>$XDG_RUNTIME_DIR/pidguard</c>; <c>/run/user/UID/pidguard</c>
+    /// when that directory exists and belongs to the user (Linux); <c>${TMPDIR:-/tmp}/pidguard-UID</c>.
+    /// </summary>
+    public static string Default(uint uid, bool linux, Func<string, string?> env, Func<string, FileStatus?> lstat)
+    {
+        if (uid == 0 && linux)
+            return "/run/pidguard";
+        if (env("XDG_RUNTIME_DIR") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
+            return Path.Join(xdg, "pidguard");
+        string uidText = uid.ToString(CultureInfo.InvariantCulture);
+        string runUser = $"/run/user/{uidText}";
+        if (linux && lstat(runUser) is { IsDirectory: true } st && st.OwnerUid == uid)
+            return Path.Join(runUser, "pidguard");
+        string tmp = env("TMPDIR") is { Length: > 0 } t && Path.IsPathRooted(t) ? t : "/tmp";
+        return Path.Join(tmp, $"pidguard-{uidText}");
+    }
+
+    /// <summary>mkdir 0700; false when the path existed.</summary>
+    public static bool Create(UnixPlatform p, string path)
+    {
+        if (!p.MkDir(path, DirectoryMode))
+            return false;
+        FixCreatedMode(p, path);
+        return true;
+    }
+
+    /// <summary>
+    /// mkdir applies the umask (0277 would leave the directory unwritable): set 0700 on the directory
+    /// just created, through a descriptor opened without following links, so that a path swapped in
+    /// between (in a world-writable parent such as /tmp) is never the one changed.
+    /// </summary>
+    private static void FixCreatedMode(UnixPlatform p, string path)
+    {
+        using var fd = p.Open(path, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow | OpenFlags.CloseOnExec, 0);
+        var st = p.FStat(fd, path);
+        if (st.IsDirectory && st.OwnerUid == p.EffectiveUserId && st.Permissions != DirectoryMode)
+            p.FChmod(fd, DirectoryMode, path);
+    }
+
+    /// <summary>A real directory (not a symbolic link), owned by the user, not writable by group or others.</summary>
+    public static string? Problem(string path, FileStatus s, uint uid)
+    {
+        if (s.IsSymbolicLink)
+            return $"Runtime directory '{path}' is a symbolic link; PidGuard requires a real directory.";
+        if (!s.IsDirectory)
+            return $"Runtime directory '{path}' is {s.Describe()}, not a directory.";
+        if (s.OwnerUid != uid)
+            return $"Runtime directory '{path}' is owned by uid {s.OwnerUid}, not by the current user (uid {uid}).";
+        if ((s.Permissions & 0x12 /* 022 */) != 0)
+            return $"Runtime directory '{path}' is group- or world-writable (mode {Convert.ToString(s.Permissions, 8)}); PidGuard requires it not to be (chmod go-w).";
+        return null;
+    }
+}
