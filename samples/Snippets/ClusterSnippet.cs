@@ -1,4 +1,5 @@
 using PidGuard.Cluster.Postgres;
+using PidGuard.Hosting;
 
 namespace Snippets;
 
@@ -42,11 +43,26 @@ internal static class ClusterSnippet
         Console.WriteLine($"{status.State}, {all.Count} names");
     }
 
+    static async Task<int> HostedAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddPidGuard("billing").AddPostgresCluster("postgres://app:secret@db1:5432/app");
+        builder.Services.AddHostedService<BillingWorker>();   // inject IClusterLease: Token, Lost, IsHeld, ThrowIfLost()
+        using var host = builder.Build();
+        return await host.RunAsDaemonAsync();   // 75: held on this host or another; 69: the lease was lost while running
+    }
+
+    /// <summary>Fences every write with the lease's token.</summary>
+    internal sealed class BillingWorker(IClusterLease lease) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => new Billing().RunBatchAsync(lease.Token, stoppingToken);
+    }
+
     /// <summary>Stands in for the application's own fenced work.</summary>
     internal sealed class Billing
     {
         public Task RunBatchAsync(long fencingToken, CancellationToken ct) => Task.Delay(1000, ct);
     }
 
-    internal static Task Use(CancellationToken ct) => Task.WhenAll(ReadmeAsync(ct), ClusterDocAsync(new Billing(), ct));
+    internal static Task Use(CancellationToken ct) => Task.WhenAll(ReadmeAsync(ct), ClusterDocAsync(new Billing(), ct), HostedAsync([]));
 }

@@ -6,26 +6,18 @@ namespace PidGuard.Cluster.Postgres;
 /// Another process holds the name, in the cluster or on this host. The message reads
 /// <c>Daemon already running (host H, PID N)</c>.
 /// </summary>
-public sealed class ClusterAlreadyRunningException : PidGuardException
+public sealed class ClusterAlreadyRunningException : AlreadyRunningException
 {
     /// <summary>Creates the exception.</summary>
     public ClusterAlreadyRunningException(string name, string? host, int? ownerPid, long? epoch = null, Exception? inner = null)
-        : base(FormatMessage(name, host, ownerPid), null, inner)
+        : base(name, ownerPid, FormatMessage(name, host, ownerPid), null, inner)
     {
-        DaemonName = name;
         Host = host;
-        OwnerPid = ownerPid;
         Epoch = epoch;
     }
 
-    /// <summary>The daemon name.</summary>
-    public string DaemonName { get; }
-
-    /// <summary>The holder's host, when known.</summary>
+    /// <summary>The holder's host, when known (<see cref="AlreadyRunningException.OwnerPid"/> is its PID there).</summary>
     public string? Host { get; }
-
-    /// <summary>The holder's PID on its host, when known.</summary>
-    public int? OwnerPid { get; }
 
     /// <summary>The holder's fencing epoch, when known.</summary>
     public long? Epoch { get; }

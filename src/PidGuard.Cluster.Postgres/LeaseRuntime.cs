@@ -18,6 +18,9 @@ internal sealed class LeaseRuntime
 
     private readonly NpgsqlConnection _connection;
     private readonly LeaseTiming _timing;
+
+    /// <summary>The timings this lease runs on.</summary>
+    public LeaseTiming Timing => _timing;
     private readonly ILogger? _logger;
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stopRequested = new();

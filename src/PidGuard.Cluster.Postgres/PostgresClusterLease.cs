@@ -10,7 +10,7 @@ namespace PidGuard.Cluster.Postgres;
 /// frozen VM) is refused there. Dispose only after the work has stopped: a clean release lets the
 /// successor start at once; anything else makes it wait until this lease has run out.
 /// </summary>
-public sealed class PostgresClusterLease : IAsyncDisposable, IDisposable
+public sealed class PostgresClusterLease : IClusterLease, IAsyncDisposable, IDisposable
 {
     private readonly LeaseRuntime _runtime;
     private readonly HostLock _hostLock;
@@ -56,6 +56,13 @@ public sealed class PostgresClusterLease : IAsyncDisposable, IDisposable
     /// even in the first instant after the process was frozen: check it right before a side effect.
     /// </summary>
     public bool IsHeld => _runtime.IsHeld;
+
+    /// <summary>
+    /// How long the work may go on after <see cref="Lost"/> fired before the server can give the name to
+    /// another process: half the margin between <see cref="PostgresClusterOptions.RenewDeadline"/> and
+    /// <see cref="PostgresClusterOptions.LeaseDuration"/> (the server drops a silent session halfway through it).
+    /// </summary>
+    public TimeSpan StopWithin => _runtime.Timing.Margin / 2;
 
     /// <summary>How long acquiring waited after the lock was granted for the previous holder's lease to run out (zero after a clean release).</summary>
     public TimeSpan TakeoverWait { get; internal set; }

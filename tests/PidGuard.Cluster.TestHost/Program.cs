@@ -42,6 +42,8 @@ try
             return await Hold();
         case "race":
             return await Race();
+        case "hosted":
+            return await HostedWorker.RunAsync(args, Flag, Say);
         default:
             Say("ERROR unknown command");
             return 2;
