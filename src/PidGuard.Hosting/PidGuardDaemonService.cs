@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -28,6 +29,8 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _acquiring = new(1, 1);
     private PosixSignalRegistration? _hangup;
+    private IDisposable? _stopRequest; // a DaemonStopRequest (Windows)
+    private CancellationTokenRegistration _stopRegistration;
     private Task? _heartbeatLoop;
     private bool _acquired;
     private bool _readySent;
@@ -75,11 +78,15 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
             if (_acquired)
                 return;
             // Before the pid file exists: a HUP sent the moment the daemon is findable must not kill it.
-            _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+            // Not on Windows, where SIGHUP is the console closing, not a reload request.
+            if (!OperatingSystem.IsWindows())
             {
-                ctx.Cancel = true; // SIGHUP means reload, not terminate
-                OnHangup();
-            });
+                _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+                {
+                    ctx.Cancel = true; // SIGHUP means reload, not terminate
+                    OnHangup();
+                });
+            }
             var options = new PidGuardOptions
             {
                 RuntimeDirectory = _options.RuntimeDirectory,
@@ -107,6 +114,8 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
                 LogCannotRun(_logger, Name, e.Message);
                 throw;
             }
+            if (OperatingSystem.IsWindows())
+                ListenForStopEvent(options);
             await AcquireScopesAsync(cancellationToken).ConfigureAwait(false);
             _acquired = true;
             if (IsSupervised && _options.HeartbeatInterval > TimeSpan.Zero)
@@ -143,6 +152,33 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
             scope.Lost.Register(() => OnScopeLost(scope));
             scope.StopRequested.Register(() => OnScopeStopRequested(scope));
         }
+    }
+
+    /// <summary>
+    /// Windows has no SIGTERM: <c>pidguard stop</c> sets the daemon's named stop event, which the holder
+    /// (this process, or its supervisor under <c>pidguard run</c>/<c>start</c>) created; it stops the host.
+    /// </summary>
+    [SupportedOSPlatform("windows")]
+    private void ListenForStopEvent(PidGuardOptions options)
+    {
+        CancellationToken token;
+        if (Lock is { } held)
+        {
+            token = held.StopRequested;
+        }
+        else
+        {
+            var request = DaemonStopRequest.Watch(Name, options);
+            if (request is null)
+                return;
+            _stopRequest = request;
+            token = request.Token;
+        }
+        _stopRegistration = token.Register(() =>
+        {
+            LogStopEvent(_logger, Name);
+            _application?.StopApplication();
+        });
     }
 
     private void OnScopeLost(IDaemonScope scope)
@@ -315,6 +351,8 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     public void Dispose()
     {
         _hangup?.Dispose();
+        _stopRegistration.Dispose();
+        _stopRequest?.Dispose();
         _stopping.Dispose();
         _acquiring.Dispose();
         Lock?.Dispose();
@@ -352,4 +390,7 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
 
     [LoggerMessage(11, LogLevel.Information, "PidGuard: a stop of '{Name}' was requested through its {Scope}.")]
     private static partial void LogScopeStopRequested(ILogger logger, string name, string scope);
+
+    [LoggerMessage(12, LogLevel.Information, "PidGuard: a stop of '{Name}' was requested through its stop event.")]
+    private static partial void LogStopEvent(ILogger logger, string name);
 }
