@@ -85,7 +85,7 @@ public sealed class LockFileTests : IDisposable
         string elsewhere = _dir.File("elsewhere");
         File.WriteAllText(elsewhere, "");
         SymbolicLinks.Create(elsewhere, LockPath, directory: false);
-        var error = Assert.Throws<IOException>(() => WindowsLockFile.Open(LockPath));
+        var error = Assert.Throws<PidGuardException>(() => WindowsLockFile.Open(LockPath));
         Assert.Contains("reparse point", error.Message, StringComparison.Ordinal);
     }
 

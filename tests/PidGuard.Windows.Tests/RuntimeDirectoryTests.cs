@@ -36,7 +36,7 @@ public sealed class RuntimeDirectoryTests : IDisposable
         string? problem = WindowsRuntimeDirectory.Problem(path, _user);
         Assert.NotNull(problem);
         Assert.Contains("Everyone", problem, StringComparison.Ordinal);
-        var error = Assert.Throws<IOException>(() => WindowsRuntimeDirectory.Ensure(path, _user));
+        var error = Assert.Throws<PidGuardException>(() => WindowsRuntimeDirectory.Ensure(path, _user));
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 
