@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,8 +13,12 @@ namespace PidGuard;
 /// program. On Linux it is a socket in the abstract namespace (so no path length limit, however long
 /// the runtime directory and the name) with SO_PASSCRED: a datagram is accepted only from a process
 /// of an allowed user, which the kernel vouches for, so no other user can fake readiness. Elsewhere
-/// it is a socket file in the runtime directory, refused clearly when its path does not fit.
+/// it is a socket file in the runtime directory, refused clearly when its path does not fit. Windows has
+/// no datagram Unix sockets: a supervised program there is stopped through its daemon's stop event
+/// (<see cref="DaemonStopRequest"/>) and reports nothing back.
 /// </summary>
+[SupportedOSPlatform("linux")]
+[SupportedOSPlatform("macos")]
 public sealed unsafe class NotifyListener : IDisposable
 {
     private readonly SafeFd? _fd;
@@ -35,6 +40,8 @@ public sealed unsafe class NotifyListener : IDisposable
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(onMessage);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("The sd_notify listener needs a datagram Unix socket, which Windows does not have.");
         uint self = Platforms.Current.EffectiveUserId;
         _senderAllowed = senderAllowed ?? (uid => uid == self || uid == 0);
         _onMessage = onMessage;

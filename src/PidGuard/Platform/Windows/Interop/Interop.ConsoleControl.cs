@@ -15,8 +15,6 @@ internal static partial class Interop
             CtrlBreak = 1,
         }
 
-        internal const int ATTACH_PARENT_PROCESS = -1;
-
         /// <summary>Both processes must share a console; the group id is the PID of the group's leader.</summary>
         [LibraryImport(Libraries.Kernel32, SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]

@@ -16,7 +16,6 @@ internal static partial class Interop
         }
 
         /// <summary>What GetExitCodeProcess reports while the process runs.</summary>
-        internal const uint STILL_ACTIVE = 259;
 
         [LibraryImport(Libraries.Kernel32, SetLastError = true)]
         internal static partial SafeObjectHandle OpenProcess(ProcessAccessRights desiredAccess, [MarshalAs(UnmanagedType.Bool)] bool inheritHandle, int processId);
