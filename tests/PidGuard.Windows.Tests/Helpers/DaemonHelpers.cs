@@ -19,6 +19,15 @@ internal static class DaemonHelpers
         return LockHelpers.Won;
     }
 
+    /// <summary>The child of a handoff: adopts the name its parent hands over (PIDGUARD_NAME, PIDGUARD_RUNTIME_DIR), signals, holds it until ended.</summary>
+    public static int AdoptAndHold(string ready)
+    {
+        using var held = InstanceLock.Adopt(Environment.GetEnvironmentVariable(InstanceLock.NameEnvironmentVariable)!);
+        Signal.SetExisting(ready);
+        Thread.Sleep(Bounds.HelperLifetime);
+        return LockHelpers.Won;
+    }
+
     /// <summary>Counts itself in, waits for the start, tries once, counts itself out, and keeps what it got until the test is done.</summary>
     public static int AcquireRace(string dir, string name, string ready, string go, string tried, string done)
     {

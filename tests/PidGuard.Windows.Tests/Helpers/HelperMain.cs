@@ -24,6 +24,7 @@ internal static class HelperMain
                 "check-handles" => ProcessHelpers.CheckHandles(passedPath: args[1], notPassedPath: args[2], notPassedValue: args[3]),
                 "write-args" => ProcessHelpers.WriteArguments(outputPath: args[1], args[2..]),
                 "acquire-hold" => DaemonHelpers.AcquireAndHold(dir: args[1], name: args[2], ready: args[3]),
+                "adopt-hold" => DaemonHelpers.AdoptAndHold(ready: args[1]),
                 "acquire-race" => DaemonHelpers.AcquireRace(dir: args[1], name: args[2], ready: args[3], go: args[4], tried: args[5], done: args[6]),
                 "host" => DaemonHelpers.Host(dir: args[1], name: args[2], ready: args[3], stoppedFile: args[4]),
                 "exit" => int.Parse(args[1], CultureInfo.InvariantCulture),
