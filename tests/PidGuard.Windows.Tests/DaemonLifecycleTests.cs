@@ -135,6 +135,22 @@ public sealed partial class DaemonLifecycleTests : IDisposable
     }
 
     [Fact]
+    public void Signal_refuses_what_has_no_meaning_on_Windows_and_reaches_nothing()
+    {
+        using var holder = StartHolder();
+        const int hangup = 1;
+
+        Assert.True(Signals.IsSupported(Signals.Terminate, out _));
+        Assert.True(Signals.IsSupported(Signals.Kill, out _));
+        Assert.False(Signals.IsSupported(hangup, out string? reason));
+        Assert.Contains("no meaning on Windows", reason, StringComparison.Ordinal);
+        var outcome = DaemonSignaller.Send(Name, hangup, options: Options);
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("no meaning on Windows", outcome.Reason, StringComparison.Ordinal);
+        Assert.False(holder.HasExited);
+    }
+
+    [Fact]
     public void A_runtime_directory_others_may_write_is_refused()
     {
         string open = _dir.File("open");

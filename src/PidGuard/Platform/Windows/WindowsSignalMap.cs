@@ -8,11 +8,11 @@ internal enum WindowsSignalAction
     /// <summary>0: only checks that the process exists.</summary>
     Probe,
 
-    /// <summary>TERM: set the daemon's stop event; a supervisor then sends CTRL+BREAK to its program.</summary>
+    /// <summary>
+    /// TERM: set the daemon's stop event; to a program this process started in a process group of its
+    /// own (a handoff child being aborted), CTRL+BREAK.
+    /// </summary>
     Graceful,
-
-    /// <summary>QUIT (what .NET calls CTRL+BREAK): CTRL+BREAK to the program's process group, by its supervisor.</summary>
-    CtrlBreak,
 
     /// <summary>KILL: TerminateJobObject on the daemon's job (the whole tree), else TerminateProcess.</summary>
     Terminate,
@@ -25,10 +25,10 @@ internal enum WindowsSignalAction
 [SupportedOSPlatform("windows")]
 internal static class WindowsSignalMap
 {
-    public const int Term = 15;
-    public const int Kill = 9;
-    public const int Quit = 3;
-    public const int Int = 2;
+    private const int Term = 15;
+    private const int Kill = 9;
+    private const int Quit = 3;
+    private const int Int = 2;
 
     /// <summary>The action for a signal number, or null with the reason it is refused.</summary>
     public static WindowsSignalAction? ActionFor(int signal, string name, out string? refusal)
@@ -38,13 +38,15 @@ internal static class WindowsSignalMap
         {
             case 0: return WindowsSignalAction.Probe;
             case Term: return WindowsSignalAction.Graceful;
-            case Quit: return WindowsSignalAction.CtrlBreak;
             case Kill: return WindowsSignalAction.Terminate;
             case Int:
-                refusal = "INT would be CTRL+C, which Windows cannot send to one process group (and turns off in a new group); use TERM or QUIT (CTRL+BREAK)";
+                refusal = "INT would be CTRL+C, which Windows cannot send to one process group (and turns off in a new group); use TERM (the daemon's stop event) or KILL";
+                return null;
+            case Quit:
+                refusal = "QUIT would be CTRL+BREAK, which reaches only a process group on the sender's own console; use TERM (the daemon's stop event) or KILL";
                 return null;
             default:
-                refusal = $"{name} has no meaning on Windows; signal accepts TERM (stop event, then CTRL+BREAK), QUIT (CTRL+BREAK) and KILL (terminate the job)";
+                refusal = $"{name} has no meaning on Windows; signal accepts TERM (the daemon's stop event) and KILL (terminate the daemon's processes)";
                 return null;
         }
     }
