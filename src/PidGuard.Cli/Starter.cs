@@ -20,6 +20,8 @@ internal static class Starter
     {
         if (!Directory.Exists(request.WorkingDirectory))
             throw new CliError($"working directory '{request.WorkingDirectory}' does not exist", ExitCodes.Failure);
+        if (request.WaitReady is not null && OperatingSystem.IsWindows())
+            throw CliError.Usage("--wait-ready needs the sd_notify socket, which Windows does not have (no datagram Unix sockets); start without it");
         var supervisor = SupervisorRequest(paths, request);
         CheckProgram(request); // a program that is not there is exit 127 at once, not a failed start
         var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command };
@@ -110,6 +112,11 @@ internal static class Starter
 
     private static void PrepareLog(string path)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            PrepareLogOnWindows(path);
+            return;
+        }
         const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         try
         {
@@ -119,6 +126,19 @@ internal static class Starter
         catch (IOException) when (File.Exists(path))
         {
             // it exists already: appended to as it is
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliError($"cannot open log file '{path}': {e.Message}", ExitCodes.Failure);
+        }
+    }
+
+    /// <summary>Windows has no file modes: the log inherits the runtime directory's DACL.</summary>
+    private static void PrepareLogOnWindows(string path)
+    {
+        try
+        {
+            using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -158,6 +178,8 @@ internal static class Starter
             args.AddRange(["--max-restarts", max.ToString(CultureInfo.InvariantCulture), "--restart-window", request.RestartWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
         args.Add("--");
         args.AddRange(request.Command);
+        if (request.Umask is not null && OperatingSystem.IsWindows())
+            throw CliError.Usage("--umask has no meaning on Windows: a daemon's files inherit the runtime directory's DACL");
         if (request.Umask is { } umask)
             args = ["/bin/sh", "-c", $"umask {Convert.ToString(umask, 8)} && exec \"$@\"", "pidguard-supervisor", .. args];
         var supervisor = new DaemonStartInfo(args[0], args.Skip(1))

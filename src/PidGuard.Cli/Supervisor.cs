@@ -34,6 +34,8 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
     public async Task<int> RunAsync()
     {
         using var signals = new SignalForwarder();
+        if (OperatingSystem.IsWindows())
+            signals.StopOn(held.StopRequested);
         using var notify = StartNotifyListener();
         Try(() => held.UpdateState(s =>
         {
@@ -136,15 +138,18 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         };
         var environment = program.Environment;
         environment.Remove(InstanceLock.LockFdEnvironmentVariable);
+        environment.Remove(InstanceLock.HandoffEnvironmentVariable); // the supervisor's own handoff (Windows), never the program's
         environment[InstanceLock.SupervisorPidEnvironmentVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         environment[InstanceLock.NameEnvironmentVariable] = paths.Name;
         environment[RuntimeDirectory.EnvironmentVariable] = paths.Directory;
-        environment["NOTIFY_SOCKET"] = notify?.Address;
+        environment["NOTIFY_SOCKET"] = notify is not null && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) ? notify.Address : null;
         return program;
     }
 
     private NotifyListener? StartNotifyListener()
     {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return null; // no datagram Unix sockets on Windows: readiness and heartbeat notifications are Linux and macOS only
         try
         {
             return new NotifyListener(paths, OnNotify);
