@@ -10,7 +10,7 @@ internal static class LogFiles
     /// <summary>Writes the last <paramref name="lines"/> lines and returns the end position.</summary>
     public static long WriteTail(string path, int lines, Stream output)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var file = RegularFile.OpenRead(path);
         long end = file.Length;
         long start = end;
         int found = 0;
@@ -56,7 +56,7 @@ internal static class LogFiles
                 position = 0; // truncated or rotated
             if (length == position)
                 continue;
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = RegularFile.OpenRead(path);
             file.Position = position;
             CopyRange(file, length - position, output);
             position = length;
@@ -94,7 +94,7 @@ internal static class LogFiles
             byte[] bytes = Encoding.UTF8.GetBytes(tail);
             return bytes.Length <= fresh ? tail : Encoding.UTF8.GetString(bytes, (int)(bytes.Length - fresh), (int)fresh);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or CliError)
         {
             return "";
         }

@@ -203,7 +203,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
     {
         try
         {
-            Console.Error.WriteLine(settings.Foreground
+            Output.Error.WriteLine(settings.Foreground
                 ? $"pidguard: {paths.Name}: {message}"
                 : $"{DateTimeOffset.Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)} pidguard: {paths.Name}: {message}");
         }

@@ -24,7 +24,7 @@ internal static class LogsCommand
             string log = StateFile.Read(paths.StateFile)?.LogFile ?? LogFiles.DefaultPath(paths);
             if (!File.Exists(log))
                 throw new CliError($"{paths.Name} has no log file '{log}'", ExitCodes.Failure);
-            using var stdout = Console.OpenStandardOutput();
+            using var stdout = new FdStream(1);
             long position = LogFiles.WriteTail(log, count, stdout);
             if (!result.GetValue(follow))
                 return ExitCodes.Ok;

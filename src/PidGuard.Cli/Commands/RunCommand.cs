@@ -17,10 +17,14 @@ internal static class RunCommand
         command.Options.Add(conflict);
         command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
         {
-            var (name, argv) = CommandLineSplit.Split(result.GetValue(tokens) ?? [], selector.NamedByOption(result));
+            const string usage = "pidguard run NAME [OPTIONS] -- COMMAND [ARGS...]";
+            var (name, argv) = CommandLineSplit.Split(result, tokens, selector.NamedByOption(result), usage);
             if (argv.Length == 0)
-                throw CliError.Usage("no COMMAND given: pidguard run NAME -- COMMAND [ARGS...]");
+                throw CliError.Usage($"no COMMAND given: {usage}");
             var paths = selector.Resolve(result, name);
+            int conflictCode = result.GetValue(conflict);
+            if (conflictCode is < 1 or > 255)
+                throw CliError.Usage($"--conflict-exit-code {conflictCode} must be from 1 to 255 (an exit code is one byte; 0 would mean success)");
             var waitFor = Seconds.Parse(result.GetValue(wait), "--wait");
             var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = argv, Supervising = true };
             InstanceLock held;
@@ -30,7 +34,7 @@ internal static class RunCommand
             }
             catch (AlreadyRunningException e)
             {
-                return CommandAction.Fail(e.Message, result.GetValue(conflict));
+                return CommandAction.Fail(e.Message, conflictCode);
             }
             var settings = new SupervisorSettings { Command = argv, Foreground = true };
             return await new Supervisor(paths, settings, held).RunAsync().ConfigureAwait(false);

@@ -39,8 +39,8 @@ internal static class StartCommand
     {
         var tokens = new Argument<string[]>("NAME COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "Daemon name (unless --name/--pidfile), then the command and its arguments (after --)." };
         var selector = new DaemonSelector();
-        var log = new Option<string?>("--log", "-l") { Description = "Append stdout and stderr to FILE (default DIR/NAME.log).", HelpName = "FILE" };
-        var cwd = new Option<string?>("--cwd", "-C") { Description = "Working directory of the daemon (default: the current one).", HelpName = "DIR" };
+        var log = CommonOptions.NotEmpty(new Option<string?>("--log", "-l") { Description = "Append stdout and stderr to FILE (default DIR/NAME.log).", HelpName = "FILE" });
+        var cwd = CommonOptions.NotEmpty(new Option<string?>("--cwd", "-C") { Description = "Working directory of the daemon (default: the current one).", HelpName = "DIR" });
         var env = new Option<string[]>("--env", "-e") { Description = "Set an environment variable (repeatable).", HelpName = "KEY=VALUE" };
         var umask = new Option<string?>("--umask") { Description = "File mode creation mask of the daemon, octal (e.g. 027).", HelpName = "MASK" };
         var waitReady = WaitReadyOption();
@@ -54,9 +54,10 @@ internal static class StartCommand
             command.Options.Add(o);
         command.SetAction((result, ct) => CommandAction.RunAsync(() =>
         {
-            var (name, argv) = CommandLineSplit.Split(result.GetValue(tokens) ?? [], selector.NamedByOption(result));
+            const string usage = "pidguard start NAME [OPTIONS] -- COMMAND [ARGS...]";
+            var (name, argv) = CommandLineSplit.Split(result, tokens, selector.NamedByOption(result), usage);
             if (argv.Length == 0)
-                throw CliError.Usage("no COMMAND given: pidguard start NAME -- COMMAND [ARGS...]");
+                throw CliError.Usage($"no COMMAND given: {usage}");
             var paths = selector.Resolve(result, name);
             RuntimeDirectory.Ensure(paths.Directory);
             var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready");
@@ -67,12 +68,12 @@ internal static class StartCommand
                 Path.GetFullPath(result.GetValue(cwd) ?? Environment.CurrentDirectory),
                 Path.GetFullPath(result.GetValue(log) ?? LogFiles.DefaultPath(paths)),
                 RestartPolicies.Parse(result.GetValue(restart)),
-                (result.GetValue(env) ?? []).Select(Starter.ParseEnv).ToDictionary(kv => kv.Key, kv => kv.Value),
+                Starter.ParseEnv(result.GetValue(env) ?? []),
                 result.GetValue(umask) is { } m ? Starter.ParseUmask(m) : null,
                 ready)
             {
                 MaxRestarts = result.GetValue(maxRestarts),
-                RestartWindow = Seconds.Parse(result.GetValue(window), "--restart-window"),
+                RestartWindow = Seconds.Positive(result.GetValue(window), "--restart-window"),
             };
             return Starter.StartAsync(paths, request, ct);
         }));

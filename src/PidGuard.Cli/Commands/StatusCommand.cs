@@ -10,7 +10,7 @@ internal static class StatusCommand
         var name = new Argument<string?>("NAME") { Arity = ArgumentArity.ZeroOrOne, Description = "Daemon name." };
         var selector = new DaemonSelector();
         var json = CommonOptions.Json();
-        var command = new Command("status", "Show whether a daemon runs. Exit code (LSB): 0 running, 1 dead with pid file, 3 not running, 4 unknown.");
+        var command = new Command("status", "Show whether a daemon runs. Exit code (LSB): 0 running; 1 dead, its files remain; 2 the name is held but the program is not running (restarting, lingering); 3 not running; 4 unknown. Example: pidguard status web --json");
         command.Arguments.Add(name);
         selector.AddTo(command);
         command.Options.Add(json);
@@ -18,9 +18,10 @@ internal static class StatusCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var status = DaemonProbe.GetStatus(paths.Name, DaemonSelector.Options(paths));
-            Console.Out.WriteLine(result.GetValue(json)
-                ? JsonSerializer.Serialize(StatusView.ToJson(status), CliJsonContext.Default.StatusJson)
-                : StatusView.Line(status));
+            if (result.GetValue(json))
+                Output.Out.WriteLine(JsonSerializer.Serialize(StatusView.ToJson(status), CliJsonContext.Relaxed.StatusJson));
+            else
+                Output.Say(StatusView.Line(status));
             return Task.FromResult(status.LsbExitCode);
         }, ExitCodes.Unknown));
         return command;
