@@ -43,18 +43,23 @@ internal sealed class DaemonSelector
             throw CliError.Usage($"two names given: '{positionalName}' and --name '{name}'");
         }
         name ??= positionalName ?? throw CliError.Usage("no daemon given: pass NAME, --name NAME or --pidfile PATH");
-        if (!DaemonName.IsValid(name))
-        {
-            try
-            {
-                DaemonName.Validate(name);
-            }
-            catch (ArgumentException e)
-            {
-                throw CliError.Usage(e.Message.Split(" (Parameter", 2)[0]);
-            }
-        }
+        ValidateName(name);
         return DaemonPaths.For(name, RuntimeDirectory.Resolve(dir));
+    }
+
+    /// <summary>A usage error naming the value and the offending character when <paramref name="name"/> is not a daemon name.</summary>
+    public static void ValidateName(string name)
+    {
+        if (DaemonName.IsValid(name))
+            return;
+        try
+        {
+            DaemonName.Validate(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw CliError.Usage(e.Message.Split(" (Parameter", 2)[0]);
+        }
     }
 
     public static PidGuardOptions Options(DaemonPaths paths) => new() { RuntimeDirectory = paths.Directory };

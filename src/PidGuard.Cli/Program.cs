@@ -1,3 +1,6 @@
 using PidGuard.Cli;
 
+// The step that becomes a program run as another user: nothing else (no command tree) is built for it.
+if (args.Length > 0 && args[0] == ExecAs.Verb)
+    return ExecAs.Run(args);
 return await Cli.RunAsync(args).ConfigureAwait(false);

@@ -11,20 +11,20 @@ namespace PidGuard.Cli;
 /// </summary>
 internal static class RegularFile
 {
-    public static FileStream OpenRead(string path) => Open(path, Libc.ORdOnly, FileAccess.Read);
+    public static FileStream OpenRead(string path, string what = "log file") => Open(path, Libc.ORdOnly, FileAccess.Read, what);
 
     /// <summary>Opens for appending, creating it 0644 (less the umask) when missing.</summary>
-    public static FileStream OpenAppend(string path) => Open(path, Libc.OWrOnly | Libc.OAppend | Libc.OCreat, FileAccess.Write);
+    public static FileStream OpenAppend(string path, string what = "log file") => Open(path, Libc.OWrOnly | Libc.OAppend | Libc.OCreat, FileAccess.Write, what);
 
-    private static FileStream Open(string path, int flags, FileAccess access)
+    private static FileStream Open(string path, int flags, FileAccess access, string what)
     {
         if (Directory.Exists(path))
-            throw new CliError($"log file '{path}' is a directory, not a regular file", ExitCodes.Failure);
+            throw new CliError($"{what} '{path}' is a directory, not a regular file", ExitCodes.Failure);
         int fd = Libc.Open(path, flags | Libc.ONonBlock | Libc.ONoCtty | Libc.OCloExec, 0x1A4 /* 0644 */);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new CliError($"cannot open log file '{path}': {Libc.ErrorText(errno)}", ExitCodes.Failure);
+            throw new CliError($"cannot open {what} '{path}': {Libc.ErrorText(errno)}", ExitCodes.Failure);
         }
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         FileStream stream;
@@ -40,7 +40,7 @@ internal static class RegularFile
         if (!stream.CanSeek)
         {
             stream.Dispose();
-            throw new CliError($"log file '{path}' is not a regular file (a FIFO, socket or terminal); pidguard reads and writes logs only as regular files", ExitCodes.Failure);
+            throw new CliError($"{what} '{path}' is not a regular file (a FIFO, socket or terminal); pidguard reads and writes it only as a regular file", ExitCodes.Failure);
         }
         return stream;
     }

@@ -33,12 +33,14 @@ internal static class Starter
     {
         if (!Directory.Exists(request.WorkingDirectory))
             throw new CliError($"working directory '{request.WorkingDirectory}' does not exist", ExitCodes.Failure);
-        var supervisor = SupervisorRequest(paths, request);
-        CheckProgram(request); // a program that is not there is exit 127 at once, not a failed start
+        RunAs.Resolve(request.User, request.Group)?.CheckAllowed();
+        var environment = request.ProgramEnvironment(); // a bad env file is a usage error before anything is locked
+        var supervisor = SupervisorRequest(paths, request, environment);
+        CheckProgram(request, environment); // a program that is not there is exit 127 at once, not a failed start
         var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command };
         using var held = InstanceLock.Acquire(paths.Name, options);
         PrepareLog(request.LogFile);
-        long logStart = new FileInfo(request.LogFile).Length;
+        var logStart = LogFiles.MarkOf(request.LogFile);
         var clock = Stopwatch.StartNew();
         var began = DateTimeOffset.UtcNow;
 
@@ -72,6 +74,7 @@ internal static class Starter
             bool settling = request.Restart != RestartPolicy.No && request.WaitReady is null && DateTimeOffset.UtcNow - record!.StartedAt < Settle;
             if (status.State == DaemonState.Running && status.IsIdentityVerified && (request.WaitReady is null || record!.Ready == true) && !settling)
             {
+                Remember(paths, request);
                 Output.Say(request.WaitReady is null
                     ? $"started {paths.Name} (PID: {status.Pid})"
                     : $"started {paths.Name} (PID: {status.Pid}), ready after {TimeText.Of(clock.Elapsed)}");
@@ -101,7 +104,7 @@ internal static class Starter
     }
 
     /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>
-    private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, long logStart, int code = ExitCodes.Failure)
+    private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, LogFiles.Mark logStart, int code = ExitCodes.Failure)
     {
         var outcome = await DaemonStopper.StopAsync(paths.Name, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths)).ConfigureAwait(false);
         string what = outcome.Result switch
@@ -114,7 +117,7 @@ internal static class Starter
         return Failed(paths, request, why + what, logStart, code);
     }
 
-    private static int Failed(DaemonPaths paths, StartRequest request, string message, long logStart, int code = ExitCodes.Failure)
+    private static int Failed(DaemonPaths paths, StartRequest request, string message, LogFiles.Mark logStart, int code = ExitCodes.Failure)
     {
         Output.Error.WriteLine($"pidguard: cannot start {paths.Name}: {message}");
         string tail = LogFiles.TailSince(request.LogFile, logStart, 20);
@@ -145,10 +148,23 @@ internal static class Starter
         RegularFile.OpenAppend(path).Dispose();
     }
 
-    private static void CheckProgram(StartRequest request)
+    /// <summary>Saves what this start was given, for `restart`; a failure to save is a warning: the daemon runs.</summary>
+    private static void Remember(DaemonPaths paths, StartRequest request)
+    {
+        try
+        {
+            StartDefinitionFiles.Save(paths, request);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Output.Warn($"{paths.Name} runs, but 'restart' will not know how it was started: {CommandAction.InToolWords(e)}");
+        }
+    }
+
+    private static void CheckProgram(StartRequest request, Dictionary<string, string> environment)
     {
         var program = new DaemonStartInfo(request.Command[0]) { WorkingDirectory = request.WorkingDirectory };
-        foreach (var (key, value) in request.Environment)
+        foreach (var (key, value) in environment)
             program.Environment[key] = value;
         try
         {
@@ -166,13 +182,19 @@ internal static class Starter
     /// --umask it is started through `sh -c 'umask M && exec ...'`: posix_spawn cannot set a umask, and
     /// the supervisor passes it on to the program.
     /// </summary>
-    private static DaemonStartInfo SupervisorRequest(DaemonPaths paths, StartRequest request)
+    private static DaemonStartInfo SupervisorRequest(DaemonPaths paths, StartRequest request, Dictionary<string, string> environment)
     {
         var args = new List<string>(SelfCommand.Get())
         {
             "supervise", "--name", paths.Name, "--dir", paths.Directory, "--log", request.LogFile,
-            "--restart", RestartPolicies.Text(request.Restart),
+            "--log-keep", request.LogKeep.ToString(CultureInfo.InvariantCulture), "--restart", RestartPolicies.Text(request.Restart),
         };
+        if (request.LogMaxSize is { } maxSize)
+            args.AddRange(["--log-max-size", maxSize.ToString(CultureInfo.InvariantCulture)]);
+        if (request.User is { } user)
+            args.AddRange(["--user", user]);
+        if (request.Group is { } group)
+            args.AddRange(["--group", group]);
         if (request.MaxRestarts is { } max)
             args.AddRange(["--max-restarts", max.ToString(CultureInfo.InvariantCulture), "--restart-window", request.RestartWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
         args.Add("--");
@@ -187,7 +209,7 @@ internal static class Starter
             StandardError = DaemonStdio.SameAsOutput,
             Grouping = ProcessGrouping.NewSession,
         };
-        foreach (var (key, value) in request.Environment)
+        foreach (var (key, value) in environment)
             supervisor.Environment[key] = value;
         return supervisor;
     }

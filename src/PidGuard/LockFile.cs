@@ -33,7 +33,7 @@ internal static class LockFile
             status = p.FStat(fd, path);
             if (!status.IsRegularFile)
                 throw new PidGuardException($"Lock file '{path}' is {status.Describe()}, not a regular file.", path);
-            if (status.OwnerUid != p.EffectiveUserId)
+            if (status.OwnerUid != p.EffectiveUserId && p.EffectiveUserId != 0) // root: a lock file of the directory's user
                 throw new PidGuardException($"Lock file '{path}' is owned by uid {status.OwnerUid}, not by the current user (uid {p.EffectiveUserId}).", path);
             if (create && status.Permissions != Mode)
                 p.FChmod(fd, Mode, path); // created under a hostile umask, or changed by hand: 0600 is the protocol

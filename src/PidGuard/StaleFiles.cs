@@ -41,7 +41,7 @@ internal static class StaleFiles
         var st = p.LStat(path);
         if (st is null)
             return true;
-        if (!st.Value.IsRegularFile || st.Value.OwnerUid != p.EffectiveUserId)
+        if (!st.Value.IsRegularFile || (st.Value.OwnerUid != p.EffectiveUserId && p.EffectiveUserId != 0))
             return false;
         p.Unlink(path);
         return true;

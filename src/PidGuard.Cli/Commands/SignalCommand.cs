@@ -23,6 +23,7 @@ internal static class SignalCommand
             var paths = selector.Resolve(result, byOption ? null : values[0]);
             if (!SignalName.TryParse(values[^1], out int signal, out string? problem))
                 throw CliError.Usage(problem!);
+            ForeignDirectory.Check(paths);
             var outcome = DaemonSignaller.Send(paths.Name, signal, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process, DaemonSelector.Options(paths));
             if (!outcome.Succeeded)
             {

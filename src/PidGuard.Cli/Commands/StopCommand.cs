@@ -47,6 +47,7 @@ internal static class StopCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = Schedule(result.GetValue(timeout), result.GetValue(retry));
+            ForeignDirectory.Check(paths);
             var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process,
                 DaemonSelector.Options(paths), ct).ConfigureAwait(false);
             return Report(outcome, CommonOptions.MissingDirectoryHint(paths.Directory));
