@@ -60,6 +60,7 @@ internal static class LogFiles
                 if (p.LStat(path) is not { } now || now.SameFileAs(opened))
                     continue; // unchanged, or moved away and not created again yet
                 CopyRange(file, file.Length - file.Position, output); // the old file's last lines
+                CopyRotatedSince(p, path, opened, output);
                 FileStream next;
                 try
                 {
@@ -77,6 +78,35 @@ internal static class LogFiles
         finally
         {
             await file.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Several rotations between two looks: the old file is now NAME.log.J, and NAME.log.(J-1) ... NAME.log.1
+    /// were written after it. They are printed whole, oldest first, before the current file.
+    /// </summary>
+    private static void CopyRotatedSince(IPlatform p, string path, FileStatus old, Stream output)
+    {
+        int j = 0;
+        for (int k = 1; k <= LogRotation.MaxKeep && p.LStat(LogRotation.Rotated(path, k)) is { } st; k++)
+        {
+            if (st.SameFileAs(old))
+            {
+                j = k;
+                break;
+            }
+        }
+        for (int k = j - 1; k >= 1; k--)
+        {
+            try
+            {
+                using var between = RegularFile.OpenRead(LogRotation.Rotated(path, k));
+                CopyRange(between, between.Length, output);
+            }
+            catch (CliError)
+            {
+                // rotated away again meanwhile
+            }
         }
     }
 
