@@ -1,13 +1,18 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
+using PidGuard.Cli.Commands;
 
 namespace PidGuard.Cli;
 
 /// <summary>Parses the command line, reports usage errors in the tool's words, and runs the command.</summary>
-internal static partial class Cli
+internal static class Cli
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (StatusFastPath.TryParse(args, out string name, out string? dir, out bool json, out bool fastQuiet))
+        {
+            Output.Quiet = fastQuiet;
+            return await CommandAction.RunAsync(() => Task.FromResult(StatusCommand.Show(DaemonSelector.Resolve(null, null, dir, name), json)), ExitCodes.Unknown).ConfigureAwait(false);
+        }
         args = SignalArguments.MoveAfterDoubleDash(args);
         var (root, quiet) = CommandTree.Build(args);
         var parsed = root.Parse(args);
@@ -34,19 +39,20 @@ internal static partial class Cli
     /// <summary>System.CommandLine's wording, with .NET type names turned into what the value should be.</summary>
     internal static string InToolWords(string message)
     {
-        var m = CannotParse().Match(message);
-        if (!m.Success)
+        // "Cannot parse argument 'abc' for option '--timeout' as expected type 'System.Nullable`1[System.Double]'."
+        const string Head = "Cannot parse argument '", Middle = "' for option '", Tail = "' as expected type '";
+        int middle = message.IndexOf(Middle, StringComparison.Ordinal);
+        int tail = message.IndexOf(Tail, StringComparison.Ordinal);
+        if (!message.StartsWith(Head, StringComparison.Ordinal) || middle < 0 || tail < middle)
             return message;
-        string expected = m.Groups[3].Value switch
+        string value = message[Head.Length..middle], option = message[(middle + Middle.Length)..tail], type = message[(tail + Tail.Length)..];
+        string expected = type switch
         {
             var t when t.Contains("Double", StringComparison.Ordinal) => "a number (e.g. 2.5)",
             var t when t.Contains("Int", StringComparison.Ordinal) => "a whole number",
             var t when t.Contains("Boolean", StringComparison.Ordinal) => "true or false",
             _ => "a valid value",
         };
-        return $"{m.Groups[2].Value} '{m.Groups[1].Value}' is not {expected}";
+        return $"{option} '{value}' is not {expected}";
     }
-
-    [GeneratedRegex(@"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.?$", RegexOptions.Singleline)]
-    private static partial Regex CannotParse();
 }

@@ -1,9 +1,7 @@
-using System.Text.RegularExpressions;
-
 namespace PidGuard.Cli;
 
 /// <summary>Runs a command body and turns failures into one stderr line, in the tool's words, and an exit code.</summary>
-internal static partial class CommandAction
+internal static class CommandAction
 {
     public static async Task<int> RunAsync(Func<Task<int>> body, int environmentErrorCode = ExitCodes.Failure)
     {
@@ -48,13 +46,12 @@ internal static partial class CommandAction
     {
         if (e is UnauthorizedAccessException)
         {
-            var m = DeniedPath().Match(e.Message);
-            string what = m.Success ? $"'{m.Groups[1].Value}'" : "a file";
+            // "Access to the path '/x' is denied."
+            int start = e.Message.IndexOf("path '", StringComparison.Ordinal), end = e.Message.LastIndexOf("' is denied", StringComparison.Ordinal);
+            string what = start >= 0 && end > start ? $"'{e.Message[(start + 6)..end]}'" : "a file";
             return $"permission denied on {what}: run pidguard as the user who owns it (or as root), or choose another file";
         }
         return e.Message;
     }
 
-    [GeneratedRegex("path '(.*)' is denied")]
-    private static partial Regex DeniedPath();
 }

@@ -21,11 +21,11 @@ internal sealed class DaemonSelector
 
     public string? ExplicitDirectory(ParseResult result) => result.GetValue(_dir);
 
-    public DaemonPaths Resolve(ParseResult result, string? positionalName)
+    public DaemonPaths Resolve(ParseResult result, string? positionalName) =>
+        Resolve(result.GetValue(_name), result.GetValue(_pidFile), result.GetValue(_dir), positionalName);
+
+    public static DaemonPaths Resolve(string? name, string? pidFile, string? dir, string? positionalName)
     {
-        string? name = result.GetValue(_name);
-        string? pidFile = result.GetValue(_pidFile);
-        string? dir = result.GetValue(_dir);
         if (pidFile is not null)
         {
             if (name is not null || positionalName is not null)

@@ -68,6 +68,16 @@ internal sealed class LogFileWriter : IDisposable
         }
     }
 
+    /// <summary>True while a program line waits for its newline.</summary>
+    public bool HasPartialLine
+    {
+        get
+        {
+            lock (_gate)
+                return _partial.Length > 0;
+        }
+    }
+
     /// <summary>Writes a line that has waited for its newline too long (the program paused mid-line, or exited).</summary>
     public void FlushPartial()
     {

@@ -59,7 +59,8 @@ internal sealed unsafe class LogPump : IDisposable
         var poll = new Libc.PollFd { Fd = _readEnd, Events = Libc.PollIn };
         while (!_stopping)
         {
-            int ready = Libc.Poll(&poll, 1, PartialLineWait);
+            // Idle supervisors sleep until there is output; only a partial line pending needs a timeout.
+            int ready = Libc.Poll(&poll, 1, _writer.HasPartialLine ? PartialLineWait : -1);
             if (ready == 0)
             {
                 _writer.FlushPartial();
@@ -94,8 +95,7 @@ internal sealed unsafe class LogPump : IDisposable
 
     public void Dispose()
     {
-        _stopping = true;
-        _thread.Join(TimeSpan.FromSeconds(1));
+        _stopping = true; // the thread may sleep in poll: it is a background thread, and Drain reads what is left
         Drain();
         _writer.Dispose();
     }

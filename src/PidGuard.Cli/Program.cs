@@ -1,5 +1,7 @@
 using PidGuard.Cli;
+using PidGuard.Cli.Native;
 
+LibcResolver.Register();
 // The step that becomes a program run as another user: nothing else (no command tree) is built for it.
 if (args.Length > 0 && args[0] == ExecAs.Verb)
     return ExecAs.Run(args);

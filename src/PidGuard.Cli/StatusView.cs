@@ -1,17 +1,20 @@
 using System.Globalization;
+using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
 /// <summary>Turns a <see cref="DaemonStatus"/> into the one line people read and the JSON scripts read.</summary>
 internal static class StatusView
 {
-    public static StatusJson ToJson(DaemonStatus s)
+    public static StatusJson ToJson(DaemonStatus s) => ToJson(s, MemoryOf(s));
+
+    public static StatusJson ToJson(DaemonStatus s, long? memory)
     {
         var r = s.Record;
         bool runs = s.State == DaemonState.Running;
         return new StatusJson(CliJsonContext.SchemaVersion, s.Name, StateWord(s), s.LsbExitCode, runs ? s.Pid : null, runs ? null : LastPid(s),
             s.IsIdentityVerified, s.IsLegacy, s.IsUnresponsive,
-            Uptime(s)?.TotalSeconds, s.HeartbeatAge?.TotalSeconds, MemoryOf(s), s.Supervisor, r?.Phase, s.Holders,
+            Uptime(s)?.TotalSeconds, s.HeartbeatAge?.TotalSeconds, memory, s.Supervisor, r?.Phase, s.Holders,
             r?.Restarts, s.State == DaemonState.Restarting ? r?.NextRestartAt : null, r?.LastExit, r?.Ready,
             r?.Status, r?.CommandLine, r?.LogFile, s.Reason, s.Paths.PidFile, s.Paths.LockFile, s.Paths.StateFile);
     }
@@ -118,22 +121,31 @@ internal static class StatusView
         return total;
     }
 
+    /// <summary>Resident bytes from /proc/PID/statm: one open, one read, one close (a FileStream would add flock, fstat and more reads).</summary>
     private static long? Rss(int pid)
     {
+        var p = Platforms.Current;
+        using var fd = p.TryOpen($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/statm", p.Constants.ORdOnly | p.Constants.OCloExec, 0, out _);
+        if (fd is null)
+            return null;
+        Span<byte> buffer = stackalloc byte[128];
+        int n;
         try
         {
-            string statm = File.ReadAllText($"/proc/{pid}/statm");
-            string[] f = statm.Split(' ');
-            return f.Length > 1 && long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out long pages) ? pages * Environment.SystemPageSize : null;
+            n = p.Read(fd, buffer, "statm");
         }
-        catch (IOException)
+        catch (UnixIOException)
         {
             return null;
         }
-        catch (UnauthorizedAccessException)
-        {
+        // "size resident shared ...": the second field, in pages.
+        var text = buffer[..n];
+        int space = text.IndexOf((byte)' ');
+        if (space < 0)
             return null;
-        }
+        var rest = text[(space + 1)..];
+        int end = rest.IndexOf((byte)' ');
+        return System.Buffers.Text.Utf8Parser.TryParse(end < 0 ? rest : rest[..end], out long pages, out _) ? pages * Environment.SystemPageSize : null;
     }
 
     public static string Bytes(long? bytes) => bytes switch

@@ -73,6 +73,8 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
             {
                 if (signals.IsStopping)
                     break;
+                if (_log is not null)
+                    Say($"starting {ShellQuote.Join(settings.Command)}{(settings.RunAs is { } user ? $" as {user.Text}" : "")}"); // before its first line
                 try
                 {
                     program = held.StartProcess(ProgramRequest(notify));
@@ -91,8 +93,6 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
             using (program)
             {
                 Try(() => held.RecordMainProcess(program));
-                if (_log is not null)
-                    Say($"started {settings.Command[0]} (PID {program.Id}){(settings.RunAs is { } user ? $" as {user.Text}" : "")}");
                 last = await program.Exited.ConfigureAwait(false);
                 signals.Attach(null);
                 int leftovers = await held.EndLeftoversAsync(program, LeftoverGrace).ConfigureAwait(false);

@@ -20,11 +20,11 @@ internal static class ListCommand
         {
             string directory = RuntimeDirectory.Resolve(result.GetValue(dir));
             var options = new PidGuardOptions { RuntimeDirectory = directory, OwnerWaitWindow = TimeSpan.Zero };
-            var statuses = DaemonNames.In(directory).Select(n => DaemonProbe.GetStatus(n, options)).ToList();
+            var statuses = Probe(DaemonNames.In(directory).ToArray(), options);
             bool exists = Directory.Exists(directory);
             if (result.GetValue(json))
             {
-                var list = new ListJson(CliJsonContext.SchemaVersion, directory, exists, statuses.Select(StatusView.ToJson).ToList());
+                var list = new ListJson(CliJsonContext.SchemaVersion, directory, exists, statuses.Select(s => StatusView.ToJson(s.Status, s.Memory)).ToList());
                 Output.Out.WriteLine(JsonSerializer.Serialize(list, CliJsonContext.Relaxed.ListJson));
             }
             else
@@ -38,23 +38,47 @@ internal static class ListCommand
         return command;
     }
 
+    /// <summary>
+    /// Every name's status and memory, probed on as many threads as there are cores (each probe is some
+    /// 40 system calls; a thousand daemons took 82 ms on one thread), in name order.
+    /// </summary>
+    private static List<(DaemonStatus Status, long? Memory)> Probe(string[] names, PidGuardOptions options)
+    {
+        var results = new (DaemonStatus, long?)[names.Length];
+        void One(int i)
+        {
+            var status = DaemonProbe.GetStatus(names[i], options);
+            results[i] = (status, StatusView.MemoryOf(status));
+        }
+        if (names.Length < 32)
+        {
+            for (int i = 0; i < names.Length; i++)
+                One(i);
+        }
+        else
+        {
+            Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, One);
+        }
+        return [.. results];
+    }
+
     /// <summary>The terminal's width: $COLUMNS, else the terminal on stdout; none (no cutting) when stdout is not a terminal.</summary>
     private static int? Width() =>
         int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out int columns) && columns > 0
             ? columns
             : Libc.TerminalColumns(1);
 
-    private static string Table(List<DaemonStatus> statuses, int? width)
+    private static string Table(List<(DaemonStatus Status, long? Memory)> statuses, int? width)
     {
         var rows = new List<string[]> { new[] { "NAME", "STATE", "PID", "UPTIME", "MEMORY", "COMMAND" } };
-        foreach (var s in statuses)
+        foreach (var (s, memory) in statuses)
         {
             rows.Add([
                 s.Name,
                 StatusView.StateWord(s),
                 s.State == DaemonState.Running ? s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-" : "-",
                 StatusView.Uptime(s) is { } up ? TimeText.Of(up) : "-",
-                StatusView.Bytes(StatusView.MemoryOf(s)),
+                StatusView.Bytes(memory),
                 s.Record?.CommandLine is { } cmd ? ShellQuote.Join(cmd) : "-",
             ]);
         }

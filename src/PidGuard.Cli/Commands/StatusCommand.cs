@@ -17,13 +17,19 @@ internal static class StatusCommand
         command.SetAction((result, _) => CommandAction.RunAsync(() =>
         {
             var paths = selector.Resolve(result, result.GetValue(name));
-            var status = DaemonProbe.GetStatus(paths.Name, DaemonSelector.Options(paths));
-            if (result.GetValue(json))
-                Output.Out.WriteLine(JsonSerializer.Serialize(StatusView.ToJson(status), CliJsonContext.Relaxed.StatusJson));
-            else
-                Output.Say(StatusView.Line(status));
-            return Task.FromResult(status.LsbExitCode);
+            return Task.FromResult(Show(paths, result.GetValue(json)));
         }, ExitCodes.Unknown));
         return command;
+    }
+
+    /// <summary>Prints the status (a line, or JSON) and returns the LSB exit code.</summary>
+    public static int Show(DaemonPaths paths, bool json)
+    {
+        var status = DaemonProbe.GetStatus(paths.Name, DaemonSelector.Options(paths));
+        if (json)
+            Output.Out.WriteLine(JsonSerializer.Serialize(StatusView.ToJson(status), CliJsonContext.Relaxed.StatusJson));
+        else
+            Output.Say(StatusView.Line(status));
+        return status.LsbExitCode;
     }
 }
