@@ -1,3 +1,5 @@
+using PidGuard.Tests.Infrastructure;
+
 namespace PidGuard.Tests.Cli;
 
 /// <summary>The supervisor writes the program's log through a pipe: rotation, follow, reopen, copytruncate, pipe semantics.</summary>
@@ -122,6 +124,26 @@ public class LogTests : CliScenario
         Assert.Equal("0", Value(o, "AGAIN"));
         Assert.Contains("DEAD writer", o, StringComparison.Ordinal);
         Assert.NotEqual("0", Value(o, "WRITER"));
+    }
+
+    [Fact]
+    public void A_full_disk_drops_output_without_blocking_the_program_and_reports_the_loss()
+    {
+        Prerequisite.Require(Environment.UserName == "root", "mounting a small tmpfs needs root");
+        string o = Run("""
+            mkdir "$ROOT/small" && mount -t tmpfs -o size=64k tmpfs "$ROOT/small"
+            P start full --log "$ROOT/small/full.log" -- sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "line $i filling the small disk quickly"; done; touch "$0"; sleep 300' "$ROOT/done"
+            waituntil 20 test -e "$ROOT/done"
+            P status full; echo "RUNNING=$?"
+            : > "$ROOT/small/full.log"
+            P signal full CONT >/dev/null
+            P stop full >/dev/null; echo "STOP=$?"
+            cat "$ROOT/small/full.log"
+            umount "$ROOT/small"
+            """);
+        Assert.Equal("0", Value(o, "RUNNING"));
+        Assert.Equal("0", Value(o, "STOP"));
+        Assert.Matches(@"pidguard: \d+ bytes of output were lost: .*No space left on device", o);
     }
 
     [Fact]
