@@ -44,8 +44,8 @@ public static class RuntimeDirectory
 
     /// <summary>
     /// Creates the directory (mode 0700) when missing, and otherwise checks that it is a real
-    /// directory (not a symbolic link) owned by the current user (any user, for root) and not
-    /// writable by group or others. Throws <see cref="PidGuardException"/> naming the path and the problem. Never
+    /// directory (not a symbolic link) owned by the current user and not writable by group or
+    /// others. Throws <see cref="PidGuardException"/> naming the path and the problem. Never
     /// changes the mode of an existing directory.
     /// </summary>
     public static string Ensure(string path, ILogger? logger = null) => Ensure(path, Platforms.Current, logger);
@@ -96,7 +96,7 @@ public static class RuntimeDirectory
     {
         if (st is not { } s)
             throw new PidGuardException($"Runtime directory '{path}' vanished while it was being created.", path);
-        if (Problem(path, s, uid) is { } problem)
+        if (Problem(path, s, uid, rootReads: false) is { } problem)
             throw new PidGuardException(problem, path);
     }
 
@@ -115,18 +115,19 @@ public static class RuntimeDirectory
         {
             return (true, $"Runtime directory '{path}' is not usable: {e.Message}");
         }
-        return st is { } s ? (true, Problem(path, s, platform.EffectiveUserId)) : (false, null);
+        return st is { } s ? (true, Problem(path, s, platform.EffectiveUserId, rootReads: true)) : (false, null);
     }
 
-    private static string? Problem(string path, FileStatus s, uint uid)
+    private static string? Problem(string path, FileStatus s, uint uid, bool rootReads)
     {
         if (s.IsSymbolicLink)
             return $"Runtime directory '{path}' is a symbolic link; PidGuard requires a real directory.";
         if (!s.IsDirectory)
             return $"Runtime directory '{path}' is {s.Describe()}, not a directory.";
-        // Root may use a directory of the daemon's user (status, stop, list of another user's daemons):
-        // that user could write there anyway; what must not happen is a third party writing in it.
-        if (s.OwnerUid != uid && uid != 0)
+        // Root may look into a directory of the daemon's user (status, stop, list of another user's
+        // daemons): that user could write there anyway; what must not happen is a third party writing
+        // in it. Root does not start daemons there (Ensure): its files would lock the user out.
+        if (s.OwnerUid != uid && !(rootReads && uid == 0))
             return $"Runtime directory '{path}' is owned by uid {s.OwnerUid}, not by the current user (uid {uid}).";
         if ((s.Permissions & 0x12 /* 022 */) != 0)
             return $"Runtime directory '{path}' is group- or world-writable (mode {Convert.ToString(s.Permissions, 8)}); PidGuard requires it not to be (chmod go-w).";

@@ -191,4 +191,25 @@ public class AdminFeatureTests : CliScenario
         Assert.Equal("0", Value(o, "ENV_I"));
         Assert.Equal("0", Value(o, "STATUS"));
     }
+
+    [Fact]
+    public void A_hosting_app_runs_under_run_and_start_without_locking_again_or_claiming_a_release()
+    {
+        string worker = $"'{ChildProcess.Dotnet}' '{ChildProcess.WorkerDll}'";
+        string o = Run($$"""
+            export PidGuard__RuntimeDirectory="$DIR"
+            P run worker -- {{worker}} > "$ROOT/run.out" 2>&1 &
+            waitfor "$ROOT/run.out" 'supervised by pidguard'
+            P status worker; echo "RUN_STATUS=$?"
+            kill -TERM "$(supervisor worker)"; wait; echo "RUN_EXIT=$?"
+            P start worker --wait-ready 30 -- {{worker}}; echo "START=$?"
+            P stop worker >/dev/null
+            cat "$ROOT/run.out"; P logs worker -n 100
+            """);
+        Assert.Equal("0", Value(o, "RUN_STATUS"));
+        Assert.Equal("0", Value(o, "RUN_EXIT"));
+        Assert.Equal("0", Value(o, "START"));
+        Assert.DoesNotContain("already running", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("released its instance lock", o, StringComparison.Ordinal);
+    }
 }

@@ -18,7 +18,7 @@ public class UserTests : CliScenario
             echo "EXPECTED_GROUPS=$(id -G nobody)"
             echo "PROCESS_USER=$(ps -o user= -p "$(cat "$DIR/asnobody.pid")")"
             echo "SUPERVISOR_USER=$(ps -o user= -p "$(supervisor asnobody)")"
-            P signal asnobody USR2 >/dev/null; echo "SIGNAL=$?"
+            P signal asnobody CONT >/dev/null; echo "SIGNAL=$?"
             P start grp --user nobody:daemon -- sh -c 'echo "GID=$(id -g)"; sleep 300'
             waitfor "$DIR/grp.log" GID=
             cat "$DIR/grp.log"
@@ -31,7 +31,7 @@ public class UserTests : CliScenario
             P run fg --user nobody -- id -u; echo "RUN=$?"
             P stop asnobody; echo "STOP=$?"
             P restart grp >/dev/null; echo "RESTART=$?"
-            waituntil 10 sh -c "grep -c GID= '$DIR/grp.log' | grep -q 2"
+            waituntil 10 sh -c "[ \$(grep -c '^GID=' '$DIR/grp.log') -ge 2 ]"
             P status grp; echo "GRP_STATUS=$?"
             """);
         Assert.Equal("0", Value(o, "START"));
