@@ -45,8 +45,15 @@ internal sealed class DaemonTarget : IDisposable
     public static DaemonTarget Pin(IPlatform p, DaemonStatus status)
     {
         var lockFile = p.LStat(status.Paths.LockFile);
-        if (status.State == DaemonState.Lingering)
-            return new DaemonTarget(p, null, null, holdersOnly: lockFile is not null, lockFile is null ? "the lock file vanished" : null, status.Record, lockFile);
+        // The daemon is every process that holds its lock: with no state file to prove a main process
+        // (none, garbled, or naming someone else), the processes the kernel shows holding it are it.
+        bool holdersOnly = status.State == DaemonState.Lingering
+            || status.State == DaemonState.Running && !status.IsIdentityVerified && status.Holders.Count > 0;
+        if (holdersOnly)
+        {
+            bool any = lockFile is not null || OrphanedSession.Find(status.Record, p).Count > 0;
+            return new DaemonTarget(p, null, null, holdersOnly: any, any ? null : "the lock file vanished", status.Record, lockFile);
+        }
         ProcessHandle? main = null, supervisor = null;
         var decision = SignalDecision.For(status, p.CurrentProcessId);
         var recordedLock = DaemonIdentity.LockOf(status.Record, status.Paths, p);
@@ -79,17 +86,31 @@ internal sealed class DaemonTarget : IDisposable
     /// </summary>
     public SignalResult Send(int signal, StopTarget target)
     {
+        var result = SendOnce(signal, target);
+        var table = _platform.Signals;
+        // Like systemd: a stopped (SIGSTOP'd, traced) process cannot act on TERM until it runs again.
+        if (result == SignalResult.Delivered && signal != table.Kill && signal != table.Cont && !table.Stops(signal))
+            SendToAll(table.Cont);
+        return result;
+    }
+
+    /// <summary>The supervisor, the main process's group (or the process alone) and every other holder of the lock.</summary>
+    private SignalResult SendToAll(int signal)
+    {
+        var results = new List<SignalResult>();
+        if (Supervisor is not null)
+            results.Add(_platform.SendSignal(Supervisor, signal));
+        if (Main is not null)
+            results.Add(SendToMain(signal, group: true));
+        results.AddRange(SignalHolders(signal));
+        return Summarize(results);
+    }
+
+    private SignalResult SendOnce(int signal, StopTarget target)
+    {
         var p = _platform;
         if (signal == p.Signals.Kill)
-        {
-            var results = new List<SignalResult>();
-            if (Supervisor is not null)
-                results.Add(p.SendSignal(Supervisor, signal));
-            if (Main is not null)
-                results.Add(SendToMain(signal, group: true));
-            results.AddRange(SignalHolders(signal));
-            return Summarize(results);
-        }
+            return SendToAll(signal);
         if (Supervisor is not null)
         {
             var result = p.SendSignal(Supervisor, signal);
@@ -119,15 +140,22 @@ internal sealed class DaemonTarget : IDisposable
         return p.SendSignal(main, signal);
     }
 
+    /// <summary>Every process holding the lock, and what is left of the session of a main process that is gone (<see cref="OrphanedSession"/>).</summary>
     private List<SignalResult> SignalHolders(int signal)
     {
         var results = new List<SignalResult>();
-        if (_lockFile is not { } lockFile)
-            return results;
-        foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
-            results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
+        if (_lockFile is { } lockFile)
+        {
+            foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
+                results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
+        }
+        foreach (int pid in OrphanedSession.Find(_record, _platform))
+            results.Add(OrphanedSession.Signal(_record!, pid, signal, _platform) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
         return results;
     }
+
+    /// <summary>True while something of the daemon that <see cref="SignalHolders"/> reaches is left.</summary>
+    public bool HasLeftovers => OrphanedSession.Find(_record, _platform).Count > 0;
 
     private static SignalResult Summarize(List<SignalResult> results) =>
         results.Contains(SignalResult.Delivered) ? SignalResult.Delivered

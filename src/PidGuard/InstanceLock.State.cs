@@ -70,6 +70,7 @@ public sealed partial class InstanceLock
     /// </summary>
     public bool CheckIntegrity()
     {
+        CheckLockFile();
         FileStatus? written;
         lock (_sync)
         {
@@ -92,5 +93,27 @@ public sealed partial class InstanceLock
             Log.PidFileLost(log, Paths.PidFile, Name);
         _lost.Cancel();
         return false;
+    }
+
+    private bool _lockFileLossLogged;
+
+    /// <summary>Logs once when the lock file at the path is no longer the one this holder locked.</summary>
+    private void CheckLockFile()
+    {
+        lock (_sync)
+        {
+            if (_fd is null || Ownership == LockOwnership.Handoff || _lockFileLossLogged)
+                return;
+        }
+        if (_platform.LStat(Paths.LockFile) is { } now && now.SameFileAs(_lockFile))
+            return;
+        lock (_sync)
+        {
+            if (_fd is null || _lockFileLossLogged)
+                return;
+            _lockFileLossLogged = true;
+        }
+        if (_options.Logger is { } log)
+            Log.LockFileLost(log, Paths.LockFile, Name);
     }
 }

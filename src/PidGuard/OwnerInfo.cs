@@ -16,7 +16,7 @@ internal readonly record struct OwnerInfo(PidFileContent PidFile, DaemonStateRec
     public static OwnerInfo Read(IPlatform p, DaemonPaths paths)
     {
         var pid = PidGuard.PidFile.Read(paths.PidFile, p);
-        var record = StateFile.Read(paths.StateFile, p, out _);
+        var record = StateFile.ReadFor(paths, p);
         var lockFile = DaemonIdentity.LockOf(record, paths, p);
         string? problem = pid.Kind == PidFileKind.Valid ? DaemonIdentity.MainOrSupervisorProblem(pid.Pid!.Value, record, lockFile, p) : pid.Reason;
         // A supervisor records itself as the main process while its program is not running: that is no program.

@@ -102,63 +102,6 @@ public class MultiProcessTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Handoff_across_exec_keeps_the_lock_held_after_the_parent_exits()
-    {
-        using var parent = ChildProcess.Host("handoff", "detach", _dir.Runtime);
-        int parentPid = parent.WaitForInt("ACQUIRED");
-        string handed = parent.WaitFor("HANDED");
-        int childPid = int.Parse(handed.Split(' ')[1], CultureInfo.InvariantCulture);
-        Assert.EndsWith("Handoff", handed, StringComparison.Ordinal);
-        Assert.True(parent.WaitForExit(10_000, drain: false), "the parent did not exit after handing off");
-        Assert.Equal(0, parent.ExitCode);
-        Assert.NotEqual(parentPid, childPid);
-
-        // A third process sees the lock held by the adopted child.
-        var status = DaemonProbe.GetStatus("detach", _dir.Options());
-        Assert.Equal(DaemonState.Running, status.State);
-        Assert.Equal(childPid, status.Pid);
-        Assert.True(status.IsIdentityVerified);
-        Assert.Equal($"LOST {childPid}", ChildProcess.RunHost("try", "detach", _dir.Runtime).Lines.Single());
-        Assert.Equal($"{childPid}\n", File.ReadAllText(_dir.Paths("detach").PidFile));
-
-        // The child is ours only through the pid file: pin it, prove its identity, then kill it.
-        using (var child = Platforms.Current.OpenProcess(childPid))
-        {
-            Assert.NotNull(child);
-            Assert.True(ProcessIdentity.Matches(childPid, status.Record!));
-            Assert.Equal(SignalResult.Delivered, Platforms.Current.SendSignal(child, Signals.Kill));
-        }
-        Assert.True(SpinWait.SpinUntil(() => DaemonProbe.GetStatus("detach", _dir.Options()).State == DaemonState.Stale, 10_000));
-        using var l = _dir.Acquire("detach");
-    }
-
-    [Fact]
-    public async Task Status_probes_in_a_tight_loop_never_make_a_concurrent_start_fail()
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        long probes = 0;
-        var prober = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                DaemonProbe.GetStatus("probe", _dir.Options());
-                Interlocked.Increment(ref probes);
-            }
-        }, stop.Token);
-        try
-        {
-            var (_, lines) = ChildProcess.RunHost("cycle", "probe", _dir.Runtime, "500");
-            Assert.Equal("CONFLICTS 0", lines.Single());
-        }
-        finally
-        {
-            stop.Cancel();
-            await prober.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-        }
-        Assert.True(probes > 100, $"only {probes} probes ran");
-    }
-
     private static long Inode(string path)
     {
         var stat = BoundedProcess.Run(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]), TimeSpan.FromSeconds(30), "stat");

@@ -20,7 +20,6 @@ internal interface IPlatform
     /// <summary>flock(op | LOCK_NB); false when another open file description holds a conflicting lock.</summary>
     bool TryLock(SafeFd fd, int operation, string path);
 
-
     /// <summary>
     /// flock(LOCK_UN). Only for a descriptor no other process may share: on a shared open file
     /// description it would drop the lock of every process holding it.
@@ -115,12 +114,6 @@ internal interface IPlatform
 
     /// <summary>True where the processes holding a lock can be listed (<see cref="FindLockHolders"/>): Linux.</summary>
     bool CanSeeLockHolders { get; }
-
-    /// <summary>
-    /// Gives the open file <paramref name="fd"/> the name <paramref name="path"/> again (after it was unlinked),
-    /// through <c>/proc/self/fd</c>; false when the path exists or the platform cannot.
-    /// </summary>
-    bool LinkOpenFile(SafeFd fd, string path);
 
     bool IsTerminal(int fd);
 

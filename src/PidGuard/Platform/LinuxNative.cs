@@ -10,7 +10,6 @@ internal static unsafe partial class LinuxNative
     internal const int AtFdCwd = -100;
     internal const int AtSymlinkNoFollow = 0x100;
     internal const int AtEmptyPath = 0x1000;
-    internal const int AtSymlinkFollow = 0x400;
     internal const uint StatxBasicStats = 0x7ff;
     internal const int StatxBufferSize = 256;
 

@@ -73,9 +73,6 @@ internal static unsafe partial class SpawnNative
     [LibraryImport(Libc, EntryPoint = "getpgrp")]
     internal static partial int GetPGrp();
 
-    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
-
     [LibraryImport(Libc, EntryPoint = "umask")]
     internal static partial int Umask(int mask);
 

@@ -64,17 +64,6 @@ internal sealed unsafe partial class UnixPlatform
 
     public bool CanSeeLockHolders => _linux;
 
-    public bool LinkOpenFile(SafeFd fd, string path)
-    {
-        if (!_linux)
-            return false;
-        string self = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/proc/self/fd/{fd.Fd}");
-        if (SpawnNative.LinkAt(LinuxNative.AtFdCwd, self, LinuxNative.AtFdCwd, path, LinuxNative.AtSymlinkFollow) == 0)
-            return true;
-        int errno = Marshal.GetLastPInvokeError();
-        return errno == UnixConstants.EExist ? false : throw new UnixIOException(errno, "linkat", path);
-    }
-
     public bool IsTerminal(int fd) => SpawnNative.IsATty(fd) == 1;
 
     public int? ForegroundProcessGroup(int fd)

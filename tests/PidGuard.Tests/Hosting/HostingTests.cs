@@ -139,22 +139,6 @@ public class HostingTests : IDisposable
         w.WaitForOutput("pid file lost; stopping work");
         w.WaitForOutput("was removed or replaced under the running daemon");
     }
-
-    [Fact]
-    public async Task Worker_adopts_a_lock_handed_off_through_PIDGUARD_LOCK_FD()
-    {
-        var (code, lines) = ChildProcess.RunHost("handoff-cmd", "worker", _dir.Runtime, ChildProcess.Dotnet, ChildProcess.WorkerDll);
-        Assert.Equal(0, code);
-        int workerPid = int.Parse(lines.Single(l => l.StartsWith("HANDED", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        var s = Status();
-        Assert.Equal(DaemonState.Running, s.State);
-        Assert.Equal(workerPid, s.Pid);
-        Assert.True(s.IsIdentityVerified);
-        // The worker is a grandchild: stop it through the library, which proves its identity first.
-        var outcome = await DaemonStopper.StopAsync("worker", StopSchedule.Parse("TERM/10/KILL/5"), options: _dir.Options(), cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(StopResult.Terminated, outcome.Result);
-        Assert.False(File.Exists(_dir.Paths("worker").PidFile));
-    }
 }
 
 /// <summary>The worker under `pidguard start`: readiness and heartbeats go through the supervisor.</summary>
@@ -164,8 +148,8 @@ public class SupervisedWorkerTests : CliScenario
     public void Worker_under_pidguard_start_reports_ready_and_heartbeats()
     {
         string o = Run($"""
-            P start worker --wait-ready 30 --env PidGuard__HeartbeatInterval=00:00:00.200 --env Worker__IntervalMs=100 -- '{HostProcess_Dotnet}' '{ChildProcess.WorkerDll}'; echo "START=$?"
-            sleep 1
+            P start worker --wait-ready 30 --env PidGuard__HeartbeatInterval=00:00:00.200 --env Worker__IntervalMs=100 -- '{ChildProcess.Dotnet}' '{ChildProcess.WorkerDll}'; echo "START=$?"
+            waitfor "$DIR/worker.json" 'processed [1-9]'
             P status worker; echo "STATUS=$?"
             P status worker --json > "$ROOT/s.json"
             P stop worker; echo "STOP=$?"
@@ -178,6 +162,4 @@ public class SupervisedWorkerTests : CliScenario
         Assert.Equal("0", Value(o, "STOP"));
         Assert.Contains("\"heartbeatAgeSeconds\"", o, StringComparison.Ordinal);
     }
-
-    private static string HostProcess_Dotnet => ChildProcess.Dotnet;
 }
