@@ -47,7 +47,7 @@ public sealed class InstanceLockLifecycleTests : IDisposable
     public async Task A_loser_is_told_a_leftover_process_that_still_holds_the_lock_when_the_main_process_is_gone()
     {
         var held = _dir.Acquire("leftover");
-        using var child = held.StartProcess(Quiet("sleep", "1"));
+        using var child = held.StartProcess(Quiet("sleep", "0.5"));
         held.Dispose(); // the files go; the child still shares the lock
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("leftover", o => o.OwnerWaitWindow = TimeSpan.Zero));
         Assert.Equal(child.Id, e.OwnerPid);

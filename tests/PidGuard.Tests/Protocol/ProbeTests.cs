@@ -135,6 +135,45 @@ public sealed class ProbeTests : IDisposable
     }
 
     [Fact]
+    public void A_program_without_a_pid_file_whose_supervisor_is_gone_gets_both_notes()
+    {
+        var paths = Hold("bothnotes");
+        var record = Proven(Self, "bothnotes");
+        int dead = InstanceLockTests.DeadPid();
+        record.Supervisor = new ProcessRecord { Pid = dead, StartToken = "1" };
+        Write(paths, record);
+        Assert.Equal($"its pid file is missing; its supervisor (PID {dead}) is gone; the program still holds the lock", Status("bothnotes").Reason);
+    }
+
+    [Fact]
+    public void The_probe_waits_the_owner_window_it_is_given_for_a_pid_file_that_does_not_name_the_program_yet()
+    {
+        // A supervisor writes the state file naming its program, then the pid file: in between, the
+        // pid file still names the supervisor. The probe gives it the window to settle.
+        var paths = Hold("settling");
+        var record = Proven(Self, "settling");
+        record.Supervisor = new ProcessRecord { Pid = FakeSupervisor.Pid, StartToken = FakeSupervisor.Token };
+        Write(paths, record, $"{FakeSupervisor.Pid}\n");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var s = DaemonProbe.GetStatus(paths, _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromMilliseconds(600)), new FakeSupervisor());
+        Assert.InRange(clock.ElapsedMilliseconds, 550, 30_000);
+        Assert.Equal(Self, s.Pid);
+    }
+
+    [Fact]
+    public void A_supervisor_between_runs_is_settled_at_once_however_long_the_window()
+    {
+        var paths = Hold("settled");
+        var record = Proven(Self, "settled");
+        record.Supervisor = new ProcessRecord { Pid = Self, StartToken = record.StartToken };
+        Write(paths, record);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var s = DaemonProbe.GetStatus(paths, _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromSeconds(20)), _p);
+        Assert.InRange(clock.ElapsedMilliseconds, 0, 10_000);
+        Assert.Equal(DaemonState.Restarting, s.State);
+    }
+
+    [Fact]
     public void A_live_supervisor_whose_program_is_down_is_Restarting_with_its_phase()
     {
         var paths = Hold("between");
@@ -251,10 +290,10 @@ public sealed class ProbeTests : IDisposable
     public void Holders_found_without_a_state_file_are_named_in_the_reason()
     {
         Hold("noproof");
-        var s = Status("noproof", new Holders(Self, 42));
+        var s = Status("noproof", new Holders(43, Self, 42));
         Assert.Equal(DaemonState.Running, s.State);
-        Assert.Equal([42], s.Holders); // this process is never named
-        Assert.EndsWith("; held by PID 42", s.Reason, StringComparison.Ordinal);
+        Assert.Equal([42, 43], s.Holders); // sorted; this process is never named
+        Assert.EndsWith("; held by PID 42, 43", s.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -390,6 +429,15 @@ public sealed class ProbeTests : IDisposable
         Hold("public");
         Assert.Equal(DaemonState.Running, DaemonProbe.GetStatus("public", Quick).State);
         Assert.Equal(DaemonState.Running, DaemonProbe.GetStatus(_dir.Paths("public"), Quick).State);
+    }
+
+    /// <summary>A live supervisor process that exists only in this platform's answers.</summary>
+    private sealed class FakeSupervisor : DelegatingPlatform
+    {
+        public const int Pid = 424242;
+        public const string Token = "supervisor-token";
+
+        public override string? GetStartToken(int pid) => pid == Pid ? Token : base.GetStartToken(pid);
     }
 
     /// <summary>The kernel's record of the lock names these processes.</summary>
