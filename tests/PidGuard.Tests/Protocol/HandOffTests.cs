@@ -43,7 +43,11 @@ public sealed class HandOffTests : IDisposable
         Assert.True(held.IsReleased);
         Assert.True(held.CheckIntegrity());
         held.Dispose();
-        Assert.Equal($"{result.ChildPid}\n", await File.ReadAllTextAsync(held.Paths.PidFile, TestContext.Current.CancellationToken));
+        // The handoff returns once the adopter's state file proves it; its pid file follows a moment later.
+        string expected = $"{result.ChildPid}\n";
+        for (int i = 0; i < 200 && PidFile.Read(held.Paths.PidFile).Pid != result.ChildPid; i++)
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        Assert.Equal(expected, await File.ReadAllTextAsync(held.Paths.PidFile, TestContext.Current.CancellationToken));
         var status = DaemonProbe.GetStatus("handed", _dir.Options());
         Assert.Equal(result.ChildPid, status.Pid);
         Assert.True(status.IsIdentityVerified);
