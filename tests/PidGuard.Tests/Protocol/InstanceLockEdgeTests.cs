@@ -17,6 +17,10 @@ public sealed class InstanceLockEdgeTests : IDisposable
     private static DaemonStartInfo Quiet(string program, params string[] args) =>
         new(program, args) { StandardOutput = DaemonStdio.Null, StandardError = DaemonStdio.Null };
 
+    /// <summary>A child that lives until <paramref name="release"/> exists (so that no signal is needed to end it).</summary>
+    internal static DaemonStartInfo UntilFile(string release) =>
+        new("sh", ["-c", "while [ ! -e \"$0\" ]; do sleep 0.02; done", release]) { StandardOutput = DaemonStdio.Null, StandardError = DaemonStdio.Null };
+
     private static Task<ExitRecord> Exited(DaemonProcess p) =>
         p.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
@@ -24,10 +28,12 @@ public sealed class InstanceLockEdgeTests : IDisposable
     public async Task A_proven_owner_is_named_even_while_children_share_its_lock()
     {
         using var held = _dir.Acquire("sharing");
-        using var child = held.StartProcess(Quiet("sleep", "0.5"));
+        string release = Path.Join(_dir.Root, "release");
+        using var child = held.StartProcess(UntilFile(release));
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("sharing"));
         Assert.Equal(Self, e.OwnerPid);
         Assert.Equal($"Daemon already running (PID: {Self}): 'sharing' is locked by another process.", e.Message);
+        await File.WriteAllTextAsync(release, "", TestContext.Current.CancellationToken);
         await Exited(child);
     }
 
@@ -35,13 +41,15 @@ public sealed class InstanceLockEdgeTests : IDisposable
     public async Task Several_leftover_holders_are_all_named_lowest_first()
     {
         var held = _dir.Acquire("leftovers");
-        using var a = held.StartProcess(Quiet("sleep", "0.5"));
-        using var b = held.StartProcess(Quiet("sleep", "0.5"));
+        string release = Path.Join(_dir.Root, "release");
+        using var a = held.StartProcess(UntilFile(release));
+        using var b = held.StartProcess(UntilFile(release));
         held.Dispose();
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("leftovers", o => o.OwnerWaitWindow = TimeSpan.Zero));
         int low = Math.Min(a.Id, b.Id), high = Math.Max(a.Id, b.Id);
         Assert.Equal(low, e.OwnerPid);
         Assert.Contains($"its main process is gone but PID {low}, {high} still hold the lock ('pidguard stop leftovers' ends them)", e.Message, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(release, "", TestContext.Current.CancellationToken);
         await Exited(a);
         await Exited(b);
     }
@@ -145,7 +153,9 @@ public sealed class InstanceLockEdgeTests : IDisposable
         var e = await Assert.ThrowsAsync<PidGuardException>(() => held.HandOffAsync(child, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
         Assert.InRange(clock.ElapsedMilliseconds, 200, 60_000);
         Assert.Contains("exited (code 3) before it adopted the lock", e.Message, StringComparison.Ordinal);
-        var env = (await File.ReadAllLinesAsync(envFile, TestContext.Current.CancellationToken)).Where(l => l.StartsWith("PIDGUARD_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        string[] handed = ["PIDGUARD_LOCK_FD=", "PIDGUARD_NAME=", "PIDGUARD_RUNTIME_DIR="];
+        var env = (await File.ReadAllLinesAsync(envFile, TestContext.Current.CancellationToken))
+            .Where(l => handed.Any(h => l.StartsWith(h, StringComparison.Ordinal))).Order(StringComparer.Ordinal).ToList();
         Assert.Equal([$"PIDGUARD_LOCK_FD=3", "PIDGUARD_NAME=graced", $"PIDGUARD_RUNTIME_DIR={_dir.Runtime}"], env);
     }
 

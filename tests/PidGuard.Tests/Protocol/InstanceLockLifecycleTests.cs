@@ -47,11 +47,13 @@ public sealed class InstanceLockLifecycleTests : IDisposable
     public async Task A_loser_is_told_a_leftover_process_that_still_holds_the_lock_when_the_main_process_is_gone()
     {
         var held = _dir.Acquire("leftover");
-        using var child = held.StartProcess(Quiet("sleep", "0.5"));
+        string release = Path.Join(_dir.Root, "release");
+        using var child = held.StartProcess(InstanceLockEdgeTests.UntilFile(release));
         held.Dispose(); // the files go; the child still shares the lock
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("leftover", o => o.OwnerWaitWindow = TimeSpan.Zero));
         Assert.Equal(child.Id, e.OwnerPid);
         Assert.Contains($"its main process is gone but PID {child.Id} still holds the lock ('pidguard stop leftover' ends it)", e.Message, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(release, "", TestContext.Current.CancellationToken);
         await child.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         using var next = _dir.Acquire("leftover");
     }
