@@ -17,9 +17,22 @@ public sealed class InstanceLockEdgeTests : IDisposable
     private static DaemonStartInfo Quiet(string program, params string[] args) =>
         new(program, args) { StandardOutput = DaemonStdio.Null, StandardError = DaemonStdio.Null };
 
-    /// <summary>A child that lives until <paramref name="release"/> exists (so that no signal is needed to end it).</summary>
-    internal static DaemonStartInfo UntilFile(string release) =>
-        new("sh", ["-c", "while [ ! -e \"$0\" ]; do sleep 0.02; done", release]) { StandardOutput = DaemonStdio.Null, StandardError = DaemonStdio.Null };
+    /// <summary>
+    /// A child that lives until a line is written to the FIFO <paramref name="fifo"/> (<see cref="Release"/>), so that
+    /// no signal is needed to end it; it forks nothing, so it is the only process its lock descriptor reaches.
+    /// </summary>
+    internal static DaemonStartInfo UntilReleased(string fifo)
+    {
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            Assert.True(mkfifo.WaitForExit(30_000), "mkfifo did not exit");
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        return new("sh", ["-c", "read line < \"$0\"", fifo]) { StandardOutput = DaemonStdio.Null, StandardError = DaemonStdio.Null };
+    }
+
+    internal static Task Release(string fifo) =>
+        Task.Run(() => File.WriteAllText(fifo, "go\n"), TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
     private static Task<ExitRecord> Exited(DaemonProcess p) =>
         p.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
@@ -29,11 +42,11 @@ public sealed class InstanceLockEdgeTests : IDisposable
     {
         using var held = _dir.Acquire("sharing");
         string release = Path.Join(_dir.Root, "release");
-        using var child = held.StartProcess(UntilFile(release));
+        using var child = held.StartProcess(UntilReleased(release));
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("sharing"));
         Assert.Equal(Self, e.OwnerPid);
         Assert.Equal($"Daemon already running (PID: {Self}): 'sharing' is locked by another process.", e.Message);
-        await File.WriteAllTextAsync(release, "", TestContext.Current.CancellationToken);
+        await Release(release);
         await Exited(child);
     }
 
@@ -41,15 +54,16 @@ public sealed class InstanceLockEdgeTests : IDisposable
     public async Task Several_leftover_holders_are_all_named_lowest_first()
     {
         var held = _dir.Acquire("leftovers");
-        string release = Path.Join(_dir.Root, "release");
-        using var a = held.StartProcess(UntilFile(release));
-        using var b = held.StartProcess(UntilFile(release));
+        string releaseA = Path.Join(_dir.Root, "a"), releaseB = Path.Join(_dir.Root, "b");
+        using var a = held.StartProcess(UntilReleased(releaseA));
+        using var b = held.StartProcess(UntilReleased(releaseB));
         held.Dispose();
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("leftovers", o => o.OwnerWaitWindow = TimeSpan.Zero));
         int low = Math.Min(a.Id, b.Id), high = Math.Max(a.Id, b.Id);
         Assert.Equal(low, e.OwnerPid);
         Assert.Contains($"its main process is gone but PID {low}, {high} still hold the lock ('pidguard stop leftovers' ends them)", e.Message, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(release, "", TestContext.Current.CancellationToken);
+        await Release(releaseA);
+        await Release(releaseB);
         await Exited(a);
         await Exited(b);
     }

@@ -48,12 +48,12 @@ public sealed class InstanceLockLifecycleTests : IDisposable
     {
         var held = _dir.Acquire("leftover");
         string release = Path.Join(_dir.Root, "release");
-        using var child = held.StartProcess(InstanceLockEdgeTests.UntilFile(release));
+        using var child = held.StartProcess(InstanceLockEdgeTests.UntilReleased(release));
         held.Dispose(); // the files go; the child still shares the lock
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("leftover", o => o.OwnerWaitWindow = TimeSpan.Zero));
         Assert.Equal(child.Id, e.OwnerPid);
         Assert.Contains($"its main process is gone but PID {child.Id} still holds the lock ('pidguard stop leftover' ends it)", e.Message, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(release, "", TestContext.Current.CancellationToken);
+        await InstanceLockEdgeTests.Release(release);
         await child.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         using var next = _dir.Acquire("leftover");
     }
