@@ -20,4 +20,11 @@ public interface IPidGuardDaemon : IDaemonHeartbeat
     /// host is still starting is raised once all hosted services have started.
     /// </summary>
     event EventHandler? Reloading;
+
+    /// <summary>
+    /// Raised when a wider scope (<see cref="IDaemonScope"/>, a cluster lease) is lost, before the host
+    /// is stopped or the process exits (<see cref="PidGuardHostOptions.ScopeLostBehavior"/>). Work that
+    /// writes must stop here: another instance may be given the scope after <see cref="IDaemonScope.StopWithin"/>.
+    /// </summary>
+    event EventHandler<ScopeLostEventArgs>? ScopeLost;
 }

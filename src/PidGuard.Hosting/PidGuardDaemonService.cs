@@ -12,7 +12,8 @@ namespace PidGuard.Hosting;
 /// Registered as the first hosted service: takes the instance lock in <see cref="StartingAsync"/>,
 /// before any other service starts (or earlier, in <see cref="PidGuardHostExtensions.RunAsDaemonAsync"/>),
 /// and releases it in <see cref="StoppedAsync"/>, after every service has stopped. Keeps the
-/// heartbeat, reports readiness and turns SIGHUP into a reload.
+/// heartbeat, reports readiness and turns SIGHUP into a reload. Wider scopes (<see cref="IDaemonScope"/>,
+/// a cluster lease) are taken right after the lock and released right before it.
 /// </summary>
 internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, IPidGuardDaemon, IDisposable
 {
@@ -21,6 +22,9 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     private readonly IDaemonNotifier _notifier;
     private readonly IConfiguration? _configuration;
     private readonly IHostLifetime? _lifetime;
+    private readonly IHostApplicationLifetime? _application;
+    private readonly IDaemonScope[] _scopes;
+    private readonly List<IDaemonScope> _heldScopes = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _acquiring = new(1, 1);
     private PosixSignalRegistration? _hangup;
@@ -32,13 +36,15 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     private string? _status;
 
     public PidGuardDaemonService(IOptions<PidGuardHostOptions> options, ILogger<PidGuardDaemonService> logger, IDaemonNotifier notifier,
-        IConfiguration? configuration = null, IHostLifetime? lifetime = null)
+        IConfiguration? configuration = null, IHostLifetime? lifetime = null, IHostApplicationLifetime? application = null, IEnumerable<IDaemonScope>? scopes = null)
     {
         _options = options.Value;
         _logger = logger;
         _notifier = notifier;
         _configuration = configuration;
         _lifetime = lifetime;
+        _application = application;
+        _scopes = scopes?.ToArray() ?? [];
         DaemonName.Validate(_options.Name);
     }
 
@@ -51,6 +57,8 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
     public CancellationToken PidFileLost => Lock?.PidFileLost ?? CancellationToken.None;
 
     public event EventHandler? Reloading;
+
+    public event EventHandler<ScopeLostEventArgs>? ScopeLost;
 
     public Task StartingAsync(CancellationToken cancellationToken) => AcquireAsync(cancellationToken);
 
@@ -99,6 +107,7 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
                 LogCannotRun(_logger, Name, e.Message);
                 throw;
             }
+            await AcquireScopesAsync(cancellationToken).ConfigureAwait(false);
             _acquired = true;
             if (IsSupervised && _options.HeartbeatInterval > TimeSpan.Zero)
                 _notifier.Notify($"WATCHDOG_USEC={(long)_options.HeartbeatInterval.TotalMicroseconds}");
@@ -108,6 +117,78 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         {
             _acquiring.Release();
         }
+    }
+
+    /// <summary>Takes every scope in turn; if one cannot be taken, lets go of what was taken (the lock too) and throws.</summary>
+    private async Task AcquireScopesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var scope in _scopes)
+        {
+            try
+            {
+                await scope.AcquireAsync(Name, _options.AcquireTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is PidGuardException or OperationCanceledException)
+            {
+                if (e is AlreadyRunningException)
+                    LogAlreadyRunning(_logger, e.Message);
+                else if (e is PidGuardException)
+                    LogCannotRun(_logger, Name, e.Message);
+                await ReleaseScopesAsync().ConfigureAwait(false);
+                Release();
+                throw;
+            }
+            _heldScopes.Add(scope);
+            LogScopeTaken(_logger, Name, scope.Description);
+            scope.Lost.Register(() => OnScopeLost(scope));
+            scope.StopRequested.Register(() => OnScopeStopRequested(scope));
+        }
+    }
+
+    private void OnScopeLost(IDaemonScope scope)
+    {
+        LogScopeLost(_logger, Name, scope.Description, scope.LostReason ?? "unknown", (long)scope.StopWithin.TotalMilliseconds);
+        try
+        {
+            ScopeLost?.Invoke(this, new ScopeLostEventArgs(scope, scope.LostReason));
+        }
+        catch (Exception e)
+        {
+            LogScopeHandlerFailed(_logger, e);
+        }
+        Environment.ExitCode = DaemonExitCodes.ScopeLost;
+        if (_options.ScopeLostBehavior == ScopeLostBehavior.ExitProcess || _application is null)
+            Environment.Exit(DaemonExitCodes.ScopeLost);
+        _application.StopApplication();
+        // No work may outlive the scope: past its margin another instance may hold it.
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(scope.StopWithin).ConfigureAwait(false);
+            LogForcedExit(_logger, Name, (long)scope.StopWithin.TotalMilliseconds);
+            Environment.Exit(DaemonExitCodes.ScopeLost);
+        }, CancellationToken.None);
+    }
+
+    private void OnScopeStopRequested(IDaemonScope scope)
+    {
+        LogScopeStopRequested(_logger, Name, scope.Description);
+        _application?.StopApplication();
+    }
+
+    private async Task ReleaseScopesAsync()
+    {
+        for (int i = _heldScopes.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _heldScopes[i].ReleaseAsync().ConfigureAwait(false);
+            }
+            catch (PidGuardException e)
+            {
+                LogHeartbeatFailed(_logger, e.Message);
+            }
+        }
+        _heldScopes.Clear();
     }
 
     /// <summary>Under `pidguard run` or `start` the supervisor holds the lock for this process: check it is that supervisor's.</summary>
@@ -148,6 +229,7 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_heartbeatLoop is not null)
             await _heartbeatLoop.ConfigureAwait(false);
+        await ReleaseScopesAsync().ConfigureAwait(false);
         Release();
     }
 
@@ -255,4 +337,19 @@ internal sealed partial class PidGuardDaemonService : IHostedLifecycleService, I
 
     [LoggerMessage(6, LogLevel.Critical, "PidGuard: '{Name}' cannot run: {Message}")]
     private static partial void LogCannotRun(ILogger logger, string name, string message);
+
+    [LoggerMessage(7, LogLevel.Information, "PidGuard: '{Name}' holds its {Scope}.")]
+    private static partial void LogScopeTaken(ILogger logger, string name, string scope);
+
+    [LoggerMessage(8, LogLevel.Critical, "PidGuard: '{Name}' lost its {Scope}: {Reason}. Stopping now; it must be gone within {Milliseconds} ms.")]
+    private static partial void LogScopeLost(ILogger logger, string name, string scope, string reason, long milliseconds);
+
+    [LoggerMessage(9, LogLevel.Error, "PidGuard: a ScopeLost handler failed.")]
+    private static partial void LogScopeHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Critical, "PidGuard: '{Name}' did not stop within {Milliseconds} ms of losing its scope; exiting.")]
+    private static partial void LogForcedExit(ILogger logger, string name, long milliseconds);
+
+    [LoggerMessage(11, LogLevel.Information, "PidGuard: a stop of '{Name}' was requested through its {Scope}.")]
+    private static partial void LogScopeStopRequested(ILogger logger, string name, string scope);
 }

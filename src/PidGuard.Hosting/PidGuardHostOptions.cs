@@ -30,6 +30,9 @@ public sealed class PidGuardHostOptions
     /// <summary>fsync pid and state files before renaming them into place.</summary>
     public bool SyncWrites { get; set; } = true;
 
+    /// <summary>What to do when a wider scope (<see cref="IDaemonScope"/>, a cluster lease) is lost: stop the host (default, bounded by the scope's margin) or exit at once.</summary>
+    public ScopeLostBehavior ScopeLostBehavior { get; set; } = ScopeLostBehavior.StopHost;
+
     /// <summary>Reload IConfiguration (so IOptionsMonitor observers fire) on SIGHUP; the Reloading event is raised either way.</summary>
     public bool ReloadConfigurationOnHangup { get; set; } = true;
 }

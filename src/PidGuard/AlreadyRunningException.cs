@@ -1,7 +1,10 @@
 namespace PidGuard;
 
-/// <summary>Thrown when another process holds the instance lock of a daemon name.</summary>
-public sealed class AlreadyRunningException : PidGuardException
+/// <summary>
+/// Thrown when another process holds the instance lock of a daemon name. Wider scopes derive from it
+/// (a cluster lease held on another host), so one <c>catch</c> handles every "already running".
+/// </summary>
+public class AlreadyRunningException : PidGuardException
 {
     /// <summary>Creates the exception for <paramref name="name"/>, owned by <paramref name="ownerPid"/> when known.</summary>
     public AlreadyRunningException(string name, int? ownerPid, string lockFilePath)
@@ -12,6 +15,14 @@ public sealed class AlreadyRunningException : PidGuardException
     /// <summary>Creates the exception, with <paramref name="detail"/> saying who holds the lock when it is not the main process.</summary>
     public AlreadyRunningException(string name, int? ownerPid, string lockFilePath, string? detail)
         : base(FormatMessage(name, ownerPid, detail), lockFilePath)
+    {
+        DaemonName = name;
+        OwnerPid = ownerPid;
+    }
+
+    /// <summary>For a scope that words its own message (another host, say).</summary>
+    protected AlreadyRunningException(string name, int? ownerPid, string message, string? path, Exception? innerException)
+        : base(message, path, innerException)
     {
         DaemonName = name;
         OwnerPid = ownerPid;

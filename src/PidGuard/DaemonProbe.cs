@@ -44,10 +44,12 @@ public static class DaemonProbe
 
     private static DaemonStatus Free(DaemonPaths paths, IPlatform p)
     {
+        if (Unlocked(paths, p, lockFileMissing: false) is { } unlocked)
+            return unlocked;
         var pid = PidFile.Read(paths.PidFile, p);
         return pid.Kind switch
         {
-            PidFileKind.Missing => StateFile.Read(paths.StateFile, p, out _) is { } record
+            PidFileKind.Missing => StateFile.ReadFor(paths, p) is { } record
                 ? Make(paths, DaemonState.Stale, pid: record.LastExit?.Pid, record: record, reason: $"'{paths.Name}' ended; its state file remains")
                 : Make(paths, DaemonState.NotRunning),
             PidFileKind.Valid => Make(paths, DaemonState.Stale, pid: pid.Pid, record: StaleRecord(paths, pid.Pid!.Value, p),
@@ -59,7 +61,7 @@ public static class DaemonProbe
 
     /// <summary>The state a dead daemon left behind (its last exit, for one), when it names the same PID.</summary>
     private static DaemonStateRecord? StaleRecord(DaemonPaths paths, int pid, IPlatform p) =>
-        StateFile.Read(paths.StateFile, p, out _) is { } record && record.Pid == pid ? record : null;
+        StateFile.ReadFor(paths, p) is { } record && record.Pid == pid ? record : null;
 
     private static DaemonStatus Held(DaemonPaths paths, PidGuardOptions options, IPlatform p)
     {
@@ -84,6 +86,14 @@ public static class DaemonProbe
                 reason: $"the supervisor (PID {supervisor}) holds the lock; the program is not running ({record!.Phase ?? "between runs"})");
         }
         var holders = Holders(p, paths);
+        // Race: the owner's files were read while it was between releasing and re-taking the lock (a
+        // daemon that cycles it): the kernel now shows the recorded main process holding it after all.
+        if (record is not null && holders.Contains(record.Pid) && record.Pid != record.Supervisor?.Pid
+            && DaemonIdentity.MainProblem(record.Pid, record, DaemonIdentity.LockOf(record, paths, p), p) is null)
+        {
+            return Make(paths, DaemonState.Running, record.Pid, verified: true, record: record,
+                reason: owner.PidFile.Kind == PidFileKind.Missing ? "its pid file is missing" : null);
+        }
         if (record is not null && holders.Count > 0)
         {
             return Make(paths, DaemonState.Lingering, record: record, holders: holders,
@@ -113,8 +123,43 @@ public static class DaemonProbe
 
     private static string? Join(string? a, string b) => a is null ? b : $"{a}; {b}";
 
+    /// <summary>
+    /// The lock is free (or its file is gone) but the state file proves the daemon still runs: its
+    /// supervisor was killed after the program closed its lock descriptor, or the lock file was removed
+    /// or replaced under it. The name is not free. Its processes are proven, and so may be stopped, only
+    /// if they hold the lock file recorded in the state file (or the platform cannot tell).
+    /// </summary>
+    private static DaemonStatus? Unlocked(DaemonPaths paths, IPlatform p, bool lockFileMissing)
+    {
+        var record = StateFile.ReadFor(paths, p);
+        if (OrphanedSession.Find(record, p) is { Count: > 0 } leftovers)
+        {
+            return Make(paths, DaemonState.Lingering, record: record, holders: leftovers,
+                reason: $"the main process (PID {record!.Pid}) and its supervisor are gone but {Plural(leftovers.Count, "process")} of its session still run{(leftovers.Count == 1 ? "s" : "")}: PID {string.Join(", ", leftovers)}");
+        }
+        if (Predecessor.LivePid(record, p) is not { } live)
+            return null;
+        var recordedLock = DaemonIdentity.LockOf(record, paths, p);
+        string where = lockFileMissing ? $"its lock file '{paths.LockFile}' was removed" : $"the lock of '{paths.Name}' is free";
+        if (live == record!.Pid)
+        {
+            if (DaemonIdentity.MainProblem(live, record, recordedLock, p) is { } problem)
+                return Make(paths, DaemonState.Running, live, verified: false, record: record,
+                    reason: $"{where}, but PID {live} still runs with the recorded start time of its main process; {problem}, so PidGuard does not signal it (end it with kill {live} if it is the daemon)");
+            return Make(paths, DaemonState.Running, live, verified: true, record: record,
+                reason: $"{where}, but its main process still runs and holds the lock file it was started with");
+        }
+        if (DaemonIdentity.SupervisorProblem(record, recordedLock, p) is { } why)
+            return Make(paths, DaemonState.Running, live, verified: false, record: record,
+                reason: $"{where}, but PID {live} still runs with the recorded start time of its supervisor; {why}, so PidGuard does not signal it");
+        return Make(paths, DaemonState.Restarting, record: record, supervisor: live,
+            reason: $"{where}, but its supervisor (PID {live}) still runs and holds the lock file it was started with");
+    }
+
     private static DaemonStatus Legacy(DaemonPaths paths, IPlatform p)
     {
+        if (Unlocked(paths, p, lockFileMissing: true) is { } unlocked)
+            return unlocked;
         var pid = PidFile.Read(paths.PidFile, p);
         if (pid.Kind == PidFileKind.Missing)
             return Make(paths, DaemonState.NotRunning);
@@ -123,8 +168,8 @@ public static class DaemonProbe
         int value = pid.Pid!.Value;
         if (!ProcessIdentity.IsAlive(value, p))
             return Make(paths, DaemonState.Stale, value, legacy: true, reason: $"legacy pid file names PID {value}, which is not running");
-        var record = StateFile.Read(paths.StateFile, p, out _);
-        bool verified = record is not null && ProcessIdentity.Mismatch(value, record, p) is null;
+        var record = StateFile.ReadFor(paths, p);
+        bool verified = record is not null && DaemonIdentity.MainProblem(value, record, lockFile: null, p) is null;
         return Make(paths, DaemonState.Running, value, verified, legacy: true, record: record,
             reason: $"legacy pid file (no lock file): PID {value} is alive, but without the lock it is not proven to be the daemon");
     }

@@ -30,7 +30,7 @@ public static class DaemonSignaller
         if (!decision.Allowed)
             return new SignalOutcome(false, status.Pid, decision.Reason, status.State);
         using var main = p.OpenProcess(decision.Pid!.Value);
-        if (main is null || ProcessIdentity.Mismatch(main.Pid, status.Record, p) is not null)
+        if (main is null || DaemonIdentity.MainProblem(main.Pid, status.Record, DaemonIdentity.LockOf(status.Record, paths, p), p) is not null)
             return new SignalOutcome(false, status.Pid, $"PID {status.Pid} exited or changed identity", status.State);
         bool group = target == StopTarget.ProcessGroup && p.GetProcessGroup(main.Pid) == main.Pid;
         var result = group ? p.KillGroup(main.Pid, signal) : p.SendSignal(main, signal);

@@ -47,6 +47,12 @@ public sealed class DaemonStateRecord
     /// <summary>The host name.</summary>
     public string? Host { get; set; }
 
+    /// <summary>
+    /// The lock file the daemon holds (device and inode), so that its holders can be proven through the
+    /// kernel's record of the lock even if the file was removed or replaced under them.
+    /// </summary>
+    public FileIdentity? LockFile { get; set; }
+
     /// <summary>For supervised programs: the supervisor, which holds the lock and starts the program.</summary>
     public ProcessRecord? Supervisor { get; set; }
 
@@ -82,6 +88,16 @@ public sealed class DaemonStateRecord
     public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; set; }
 
     internal DaemonStateRecord Clone() => (DaemonStateRecord)MemberwiseClone();
+}
+
+/// <summary>A file's identity: its device and inode.</summary>
+public sealed class FileIdentity
+{
+    /// <summary>The device (major in the high 32 bits, minor in the low ones).</summary>
+    public ulong Device { get; set; }
+
+    /// <summary>The inode.</summary>
+    public ulong Inode { get; set; }
 }
 
 /// <summary>A process recorded with its identity.</summary>

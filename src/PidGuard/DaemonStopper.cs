@@ -42,9 +42,10 @@ public static class DaemonStopper
                     return Done(StopResult.Failed, status.Pid, status.Reason);
                 case DaemonState.Stale:
                     bool cleaned;
+                    string? leftBecause;
                     try
                     {
-                        cleaned = StaleFiles.TryClean(p, paths);
+                        cleaned = StaleFiles.TryClean(p, paths, out leftBecause);
                     }
                     catch (PidGuardException e)
                     {
@@ -54,8 +55,10 @@ public static class DaemonStopper
                     {
                         if (options.Logger is { } log)
                             Log.StaleRecovered(log, paths.Name, status.Pid?.ToString(CultureInfo.InvariantCulture) ?? "unknown", paths.PidFile);
-                        return Done(StopResult.StaleCleaned, status.Pid, status.Reason);
+                        return Done(StopResult.StaleCleaned, status.Pid, status.Reason, warning: leftBecause);
                     }
+                    if (leftBecause is not null)
+                        return Done(StopResult.NotRunning, null, leftBecause);
                     if (round < MaxRounds)
                         continue; // Race: a new instance took the lock between the probe and the cleanup: look again
                     return Done(StopResult.Failed, status.Pid, status.Reason);
@@ -99,7 +102,7 @@ public static class DaemonStopper
                     }
                     break;
                 case StopStepKind.Wait:
-                    if (await WaitForReleaseAsync(p, paths, daemon.Primary, step.Timeout, ct).ConfigureAwait(false))
+                    if (await WaitForReleaseAsync(p, paths, daemon, step.Timeout, ct).ConfigureAwait(false))
                         return Finish(p, paths, pid, lastSignal, done);
                     break;
                 case StopStepKind.Repeat:
@@ -107,7 +110,7 @@ public static class DaemonStopper
                     break;
             }
         }
-        if (await WaitForReleaseAsync(p, paths, daemon.Primary, TimeSpan.Zero, ct).ConfigureAwait(false))
+        if (await WaitForReleaseAsync(p, paths, daemon, TimeSpan.Zero, ct).ConfigureAwait(false))
             return Finish(p, paths, pid, lastSignal, done);
         return done(StopResult.Failed, pid, StillHeld(p, paths, schedule), lastSignal);
     }
@@ -126,7 +129,7 @@ public static class DaemonStopper
         string? warning = null;
         try
         {
-            StaleFiles.TryClean(p, paths); // a daemon that was killed could not remove its files
+            StaleFiles.TryClean(p, paths, out warning); // a daemon that was killed could not remove its files
         }
         catch (PidGuardException e)
         {
@@ -138,10 +141,12 @@ public static class DaemonStopper
 
     /// <summary>
     /// Waits until the process signalled first has exited (woken by its pidfd) and then until the lock
-    /// is free: other processes that inherited the lock may still be going.
+    /// is free: other processes that inherited the lock may still be going (and, for a main process
+    /// that is gone, until nothing is left of its session).
     /// </summary>
-    private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, ProcessHandle? primary, TimeSpan timeout, CancellationToken ct)
+    private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, DaemonTarget daemon, TimeSpan timeout, CancellationToken ct)
     {
+        var primary = daemon.Primary;
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         if (primary is not null)
         {
@@ -152,7 +157,7 @@ public static class DaemonStopper
                 return false;
         }
         int remaining = (int)Math.Max(0, deadline - Environment.TickCount64);
-        return await Backoff.WaitUntilAsync(() => LockFile.IsHeld(p, paths.LockFile) != true, remaining, ct).ConfigureAwait(false);
+        return await Backoff.WaitUntilAsync(() => LockFile.IsHeld(p, paths.LockFile) != true && !daemon.HasLeftovers, remaining, ct).ConfigureAwait(false);
     }
 
     private static bool WaitForExitSliced(IPlatform p, ProcessHandle process, long deadline, CancellationToken ct)

@@ -45,14 +45,22 @@ internal sealed class DaemonTarget : IDisposable
     public static DaemonTarget Pin(IPlatform p, DaemonStatus status)
     {
         var lockFile = p.LStat(status.Paths.LockFile);
-        if (status.State == DaemonState.Lingering)
-            return new DaemonTarget(p, null, null, holdersOnly: lockFile is not null, lockFile is null ? "the lock file vanished" : null, status.Record, lockFile);
+        // The daemon is every process that holds its lock: with no state file to prove a main process
+        // (none, garbled, or naming someone else), the processes the kernel shows holding it are it.
+        bool holdersOnly = status.State == DaemonState.Lingering
+            || status.State == DaemonState.Running && !status.IsIdentityVerified && status.Holders.Count > 0;
+        if (holdersOnly)
+        {
+            bool any = lockFile is not null || OrphanedSession.Find(status.Record, p).Count > 0;
+            return new DaemonTarget(p, null, null, holdersOnly: any, any ? null : "the lock file vanished", status.Record, lockFile);
+        }
         ProcessHandle? main = null, supervisor = null;
         var decision = SignalDecision.For(status, p.CurrentProcessId);
+        var recordedLock = DaemonIdentity.LockOf(status.Record, status.Paths, p);
         if (decision.Allowed)
-            main = PinProven(p, decision.Pid!.Value, pid => ProcessIdentity.Mismatch(pid, status.Record, p));
+            main = PinProven(p, decision.Pid!.Value, pid => DaemonIdentity.MainProblem(pid, status.Record, recordedLock, p));
         if (status.Supervisor is { } s && s > 1 && s != p.CurrentProcessId)
-            supervisor = PinProven(p, s, _ => ProcessIdentity.SupervisorMismatch(status.Record, p));
+            supervisor = PinProven(p, s, _ => DaemonIdentity.SupervisorProblem(status.Record, recordedLock, p));
         string? refusal = main is null && supervisor is null && !decision.Allowed && status.State != DaemonState.Restarting ? decision.Reason : null;
         return new DaemonTarget(p, main, supervisor, holdersOnly: false, refusal, status.Record, lockFile);
     }
@@ -78,17 +86,31 @@ internal sealed class DaemonTarget : IDisposable
     /// </summary>
     public SignalResult Send(int signal, StopTarget target)
     {
+        var result = SendOnce(signal, target);
+        var table = _platform.Signals;
+        // Like systemd: a stopped (SIGSTOP'd, traced) process cannot act on TERM until it runs again.
+        if (result == SignalResult.Delivered && signal != table.Kill && signal != table.Cont && !table.Stops(signal))
+            SendToAll(table.Cont);
+        return result;
+    }
+
+    /// <summary>The supervisor, the main process's group (or the process alone) and every other holder of the lock.</summary>
+    private SignalResult SendToAll(int signal)
+    {
+        var results = new List<SignalResult>();
+        if (Supervisor is not null)
+            results.Add(_platform.SendSignal(Supervisor, signal));
+        if (Main is not null)
+            results.Add(SendToMain(signal, group: true));
+        results.AddRange(SignalHolders(signal));
+        return Summarize(results);
+    }
+
+    private SignalResult SendOnce(int signal, StopTarget target)
+    {
         var p = _platform;
         if (signal == p.Signals.Kill)
-        {
-            var results = new List<SignalResult>();
-            if (Supervisor is not null)
-                results.Add(p.SendSignal(Supervisor, signal));
-            if (Main is not null)
-                results.Add(SendToMain(signal, group: true));
-            results.AddRange(SignalHolders(signal));
-            return Summarize(results);
-        }
+            return SendToAll(signal);
         if (Supervisor is not null)
         {
             var result = p.SendSignal(Supervisor, signal);
@@ -113,20 +135,27 @@ internal sealed class DaemonTarget : IDisposable
     {
         var p = _platform;
         var main = Main!;
-        if (group && p.GetProcessGroup(main.Pid) == main.Pid && ProcessIdentity.Mismatch(main.Pid, _record, p) is null)
+        if (group && p.GetProcessGroup(main.Pid) == main.Pid && DaemonIdentity.MainProblem(main.Pid, _record, _lockFile, p) is null)
             return p.KillGroup(main.Pid, signal);
         return p.SendSignal(main, signal);
     }
 
+    /// <summary>Every process holding the lock, and what is left of the session of a main process that is gone (<see cref="OrphanedSession"/>).</summary>
     private List<SignalResult> SignalHolders(int signal)
     {
         var results = new List<SignalResult>();
-        if (_lockFile is not { } lockFile)
-            return results;
-        foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
-            results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
+        if (_lockFile is { } lockFile)
+        {
+            foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
+                results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
+        }
+        foreach (int pid in OrphanedSession.Find(_record, _platform))
+            results.Add(OrphanedSession.Signal(_record!, pid, signal, _platform) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
         return results;
     }
+
+    /// <summary>True while something of the daemon that <see cref="SignalHolders"/> reaches is left.</summary>
+    public bool HasLeftovers => OrphanedSession.Find(_record, _platform).Count > 0;
 
     private static SignalResult Summarize(List<SignalResult> results) =>
         results.Contains(SignalResult.Delivered) ? SignalResult.Delivered

@@ -94,7 +94,13 @@ public sealed partial class InstanceLock
         Attempt result = default;
         Backoff.WaitUntil(() =>
         {
+            bool lockFileExisted = p.LStat(paths.LockFile) is not null;
             var fd = LockFile.TryLockExclusive(p, paths.LockFile, out var lockFile);
+            if (fd is not null && Refuse(p, paths, fd, lockFileExisted) is { } refused)
+            {
+                result = refused;
+                return true;
+            }
             if (fd is not null)
             {
                 var won = new InstanceLock(p, paths, fd, lockFile, LockOwnership.WriteOwner, options, state);
@@ -113,6 +119,36 @@ public sealed partial class InstanceLock
         if (result.Lock is null && result.Owner is null)
             result = LastResortOwner(p, paths, result);
         return result;
+    }
+
+    /// <summary>
+    /// The flock is won, but a predecessor may still run without it, or the files at the paths may be
+    /// another program's (<see cref="Predecessor"/>): then the lock is dropped again and nothing is written.
+    /// </summary>
+    private static Attempt? Refuse(IPlatform p, DaemonPaths paths, SafeFd fd, bool lockFileExisted)
+    {
+        Predecessor.Refusal? refusal;
+        try
+        {
+            refusal = Predecessor.Check(p, paths, lockFileExisted);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+        if (refusal is not { } r)
+            return null;
+        try
+        {
+            p.UnlockUnshared(fd, paths.LockFile);
+        }
+        catch (PidGuardException)
+        {
+            // closing drops it too
+        }
+        fd.Dispose();
+        return r.IsConflict ? new Attempt(null, r.OwnerPid, r.Detail, paths) : throw new PidGuardException($"Cannot start '{paths.Name}': {r.Detail}", paths.StateFile);
     }
 
     private static string? Describe(OwnerInfo owner) => owner switch

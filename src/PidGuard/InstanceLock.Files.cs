@@ -71,8 +71,7 @@ public sealed partial class InstanceLock
             lock (_sync)
             {
                 TryRemoveIfOurs(Paths.StateFile, _stateFileWritten);
-                _fd?.Dispose();
-                _fd = null;
+                CloseDescriptors();
             }
             if (WithContext(e, $"Cannot write the files of '{Name}' in '{Paths.Directory}'") is { } wrapped)
                 throw wrapped;

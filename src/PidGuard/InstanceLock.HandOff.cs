@@ -108,8 +108,7 @@ public sealed partial class InstanceLock
         {
             ThrowIfNotWriter();
             Ownership = LockOwnership.Handoff;
-            _fd!.Dispose();
-            _fd = null;
+            CloseDescriptors();
         }
     }
 

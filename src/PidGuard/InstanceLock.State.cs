@@ -26,6 +26,7 @@ public sealed partial class InstanceLock
             next.Pid = _state.Pid;
             next.StartToken = _state.StartToken;
             next.Supervisor = _state.Supervisor;
+            next.LockFile = _state.LockFile;
             if (next.Status is { Length: > MaxStatusLength } status)
                 next.Status = status[..MaxStatusLength];
             CommitState(next);
@@ -69,6 +70,7 @@ public sealed partial class InstanceLock
     /// </summary>
     public bool CheckIntegrity()
     {
+        CheckLockFile();
         FileStatus? written;
         long writes;
         lock (_sync)
@@ -94,5 +96,27 @@ public sealed partial class InstanceLock
             Log.PidFileLost(log, Paths.PidFile, Name);
         _lost.Cancel();
         return false;
+    }
+
+    private bool _lockFileLossLogged;
+
+    /// <summary>Logs once when the lock file at the path is no longer the one this holder locked.</summary>
+    private void CheckLockFile()
+    {
+        lock (_sync)
+        {
+            if (_fd is null || Ownership == LockOwnership.Handoff || _lockFileLossLogged)
+                return;
+        }
+        if (_platform.LStat(Paths.LockFile) is { } now && now.SameFileAs(_lockFile))
+            return;
+        lock (_sync)
+        {
+            if (_fd is null || _lockFileLossLogged)
+                return;
+            _lockFileLossLogged = true;
+        }
+        if (_options.Logger is { } log)
+            Log.LockFileLost(log, Paths.LockFile, Name);
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private readonly FileStatus _lockFile;
     private SafeFd? _fd;
+    private SafeFd? _directoryPin;
     private bool _shared; // a process was started with this lock: never LOCK_UN it
     private FileStatus? _pidFileWritten;
     private long _pidFileWrites; // changes with every (re)write or removal: a FileStatus can repeat, as the filesystem reuses inodes
@@ -45,7 +46,9 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
         _lockFile = lockFile;
         Ownership = ownership;
         _options = options;
+        state.LockFile = new FileIdentity { Device = lockFile.Device, Inode = lockFile.Inode };
         _state = state;
+        _directoryPin = DirectoryPin.TryTake(platform, paths.Directory);
     }
 
     /// <summary>The daemon name.</summary>
@@ -126,12 +129,20 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
                 // close, so that a copy another thread's fork holds until its exec cannot keep it a moment longer.
                 if (!_shared && Ownership == LockOwnership.WriteOwner)
                     TryUnlockUnshared();
-                _fd.Dispose();
-                _fd = null;
+                CloseDescriptors();
                 // _lost is not disposed: a concurrent CheckIntegrity may still be deciding, and a token
                 // source without timers holds nothing that needs disposing.
             }
         }
+    }
+
+    /// <summary>Closes this process's lock descriptor and its pin of the runtime directory. Call under <c>_sync</c>.</summary>
+    private void CloseDescriptors()
+    {
+        _fd?.Dispose();
+        _fd = null;
+        _directoryPin?.Dispose();
+        _directoryPin = null;
     }
 
     private void TryUnlockUnshared()

@@ -35,6 +35,8 @@ internal static class LockFile
                 throw new PidGuardException($"Lock file '{path}' is {status.Describe()}, not a regular file.", path);
             if (status.OwnerUid != p.EffectiveUserId)
                 throw new PidGuardException($"Lock file '{path}' is owned by uid {status.OwnerUid}, not by the current user (uid {p.EffectiveUserId}).", path);
+            if (status.Links > 1)
+                throw new PidGuardException($"Lock file '{path}' has {status.Links} hard links: it is also another file, which PidGuard will not lock or change.", path);
             if (create && status.Permissions != Mode)
                 p.FChmod(fd, Mode, path); // created under a hostile umask, or changed by hand: 0600 is the protocol
             return fd;
@@ -58,7 +60,7 @@ internal static class LockFile
     /// </summary>
     private static bool RepairMode(IPlatform p, string path)
     {
-        if (p.LStat(path) is not { IsRegularFile: true } st || st.OwnerUid != p.EffectiveUserId || st.Permissions == Mode)
+        if (p.LStat(path) is not { IsRegularFile: true, Links: 1 } st || st.OwnerUid != p.EffectiveUserId || st.Permissions == Mode)
             return false;
         p.Chmod(path, Mode);
         return true;

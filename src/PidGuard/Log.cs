@@ -29,4 +29,8 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Handed the instance lock of {Name} to PID {Pid}.")]
     public static partial void HandedOff(ILogger logger, string name, int pid);
+
+    [LoggerMessage(9, LogLevel.Error,
+        "The lock file {Path} of {Name} was removed or replaced under the running daemon. The daemon still holds the lock it opened and its state file still proves it, so no second instance can start and status and stop still find it; find out what removes files from the runtime directory.")]
+    public static partial void LockFileLost(ILogger logger, string path, string name);
 }

@@ -16,12 +16,13 @@ internal readonly record struct OwnerInfo(PidFileContent PidFile, DaemonStateRec
     public static OwnerInfo Read(IPlatform p, DaemonPaths paths)
     {
         var pid = PidGuard.PidFile.Read(paths.PidFile, p);
-        var record = StateFile.Read(paths.StateFile, p, out _);
-        string? problem = pid.Kind == PidFileKind.Valid ? ProcessIdentity.MismatchOfMainOrSupervisor(pid.Pid!.Value, record, p) : pid.Reason;
+        var record = StateFile.ReadFor(paths, p);
+        var lockFile = DaemonIdentity.LockOf(record, paths, p);
+        string? problem = pid.Kind == PidFileKind.Valid ? DaemonIdentity.MainOrSupervisorProblem(pid.Pid!.Value, record, lockFile, p) : pid.Reason;
         // A supervisor records itself as the main process while its program is not running: that is no program.
         bool mainAlive = record is not null && record.Pid != record.Supervisor?.Pid
-            && (pid.Pid == record.Pid && problem is null || ProcessIdentity.Mismatch(record.Pid, record, p) is null);
-        bool supervisorAlive = record?.Supervisor is not null && ProcessIdentity.SupervisorMismatch(record, p) is null;
+            && (pid.Pid == record.Pid && problem is null || DaemonIdentity.MainProblem(record.Pid, record, lockFile, p) is null);
+        bool supervisorAlive = record?.Supervisor is not null && DaemonIdentity.SupervisorProblem(record, lockFile, p) is null;
         return new OwnerInfo(pid, record, problem, mainAlive, supervisorAlive);
     }
 

@@ -30,17 +30,6 @@ public static class ProcessIdentity
     /// <summary>True when the live process <paramref name="pid"/> is the one <paramref name="record"/> describes.</summary>
     public static bool Matches(int pid, DaemonStateRecord record) => Mismatch(pid, record, Platforms.Current) is null;
 
-    /// <summary>
-    /// Null when <paramref name="pid"/> is the daemon's main process (<see cref="DaemonStateRecord.Pid"/>)
-    /// or its supervisor (<see cref="DaemonStateRecord.Supervisor"/>) as recorded; otherwise why not.
-    /// </summary>
-    internal static string? MismatchOfMainOrSupervisor(int pid, DaemonStateRecord? record, IPlatform p)
-    {
-        if (record?.Supervisor is { } supervisor && supervisor.Pid == pid && pid != record.Pid)
-            return SupervisorMismatch(record, p);
-        return Mismatch(pid, record, p);
-    }
-
     /// <summary>Null when the recorded supervisor is alive and is the process recorded; otherwise why not.</summary>
     internal static string? SupervisorMismatch(DaemonStateRecord? record, IPlatform p)
     {

@@ -16,7 +16,46 @@ public static class StateFile
     /// <summary>Reads the state record; null when the file is missing, not a regular file, too large or not valid JSON.</summary>
     public static DaemonStateRecord? Read(string path) => Read(path, Platforms.Current, out _);
 
-    internal static DaemonStateRecord? Read(string path, IPlatform p, out string? problem)
+    internal static DaemonStateRecord? Read(string path, IPlatform p, out string? problem) =>
+        ReadBytes(path, p, out problem) is { } bytes ? Parse(bytes, path, out problem) : null;
+
+    /// <summary>The state record of the daemon <paramref name="paths"/> names; null when there is none or the file records another name.</summary>
+    internal static DaemonStateRecord? ReadFor(DaemonPaths paths, IPlatform p) =>
+        Read(paths.StateFile, p, out _) is { } record && string.Equals(record.Name, paths.Name, StringComparison.Ordinal) ? record : null;
+
+    /// <summary>
+    /// Whose the file at <c>NAME.json</c> is: PidGuard's record of this name, PidGuard's but damaged
+    /// (empty, zero-filled or a torn record, as a crash or power loss can leave it), or someone else's
+    /// (a file of another program in a shared directory, which PidGuard never overwrites or removes).
+    /// </summary>
+    internal static StateFileClaim Claim(DaemonPaths paths, IPlatform p)
+    {
+        byte[]? bytes = ReadBytes(paths.StateFile, p, out string? problem);
+        if (bytes is null)
+            return problem is null ? new(StateFileKind.Missing, null, null) : new(StateFileKind.Foreign, null, problem);
+        if (Parse(bytes, paths.StateFile, out problem) is { } record)
+        {
+            return string.Equals(record.Name, paths.Name, StringComparison.Ordinal)
+                ? new(StateFileKind.Ours, record, null)
+                : new(StateFileKind.Foreign, null, $"state file '{paths.StateFile}' records the daemon '{record.Name}', not '{paths.Name}'");
+        }
+        return LooksLikeATornRecord(bytes)
+            ? new(StateFileKind.Damaged, null, problem)
+            : new(StateFileKind.Foreign, null, $"'{paths.StateFile}' is not a PidGuard state file ({problem})");
+    }
+
+    /// <summary>Empty, all NUL bytes, or the start of what <see cref="Serialize"/> writes: <c>{</c> then <c>"version"</c>.</summary>
+    private static bool LooksLikeATornRecord(ReadOnlySpan<byte> bytes)
+    {
+        if (!bytes.ContainsAnyExcept((byte)0))
+            return true;
+        var text = bytes.TrimStart(" \t\r\n"u8);
+        if (text.IsEmpty || text[0] != (byte)'{')
+            return false;
+        return text[1..].TrimStart(" \t\r\n"u8).StartsWith("\"version\""u8);
+    }
+
+    private static byte[]? ReadBytes(string path, IPlatform p, out string? problem)
     {
         problem = null;
         var c = p.Constants;
@@ -37,7 +76,7 @@ public static class StateFile
             }
             byte[] buf = new byte[st.Size + 1];
             int total = p.Read(fd, buf, path);
-            return Parse(buf.AsSpan(0, total), path, out problem);
+            return buf[..total];
         }
         catch (UnixIOException e)
         {

@@ -7,10 +7,11 @@ namespace PidGuard.Tests;
 /// <summary>Conventions of the packaged libraries, checked on their assemblies and their source.</summary>
 public partial class ApiConventionTests
 {
-    private static readonly Assembly[] Libraries = [typeof(InstanceLock).Assembly, typeof(PidGuardHostingExtensions).Assembly];
+    private static readonly Assembly[] Libraries =
+        [typeof(InstanceLock).Assembly, typeof(PidGuardHostingExtensions).Assembly, typeof(Cluster.Postgres.PostgresClusterLock).Assembly];
 
     /// <summary>Public classes meant to be derived from; every other public class is sealed or static.</summary>
-    private static readonly Type[] OpenByDesign = [typeof(PidGuardException)];
+    private static readonly Type[] OpenByDesign = [typeof(PidGuardException), typeof(AlreadyRunningException)];
 
     [Fact]
     public void Public_classes_are_sealed_or_static_unless_designed_as_a_base()
@@ -64,7 +65,7 @@ public partial class ApiConventionTests
     private static List<string> LibrarySources()
     {
         string root = RepositoryRoot();
-        return new[] { "src/PidGuard", "src/PidGuard.Hosting" }
+        return new[] { "src/PidGuard", "src/PidGuard.Hosting", "src/PidGuard.Cluster.Postgres" }
             .SelectMany(d => Directory.EnumerateFiles(Path.Join(root, d), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
             .ToList();

@@ -5,23 +5,8 @@ using PidGuard.Tests.Infrastructure;
 namespace PidGuard.Tests;
 
 /// <summary>The lifecycle guarantees at the library level (issue 8), with real processes in PID namespaces where they signal.</summary>
-public class LifecycleLibraryTests : IDisposable
+public class LifecycleLibraryTests : SandboxScenario
 {
-    private readonly TestDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private string Run(string body)
-    {
-        var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + body);
-        Assert.True(code == 0, $"scenario exited {code}:\n{output}");
-        return output;
-    }
-
-    private static string Value(string output, string key) =>
-        output.Split('\n').Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]).LastOrDefault()
-        ?? throw new Xunit.Sdk.XunitException($"no {key}= in:\n{output}");
-
     [Fact]
     public void Releasing_never_unlocks_a_lock_a_child_still_shares()
     {
@@ -57,7 +42,7 @@ public class LifecycleLibraryTests : IDisposable
     [Fact]
     public void A_deleted_working_directory_neither_fails_the_acquire_nor_leaks_a_locked_descriptor()
     {
-        var (code, lines) = HostProcess.Run("cwd-deleted", "d", _dir.Runtime);
+        var (code, lines) = ChildProcess.RunHost("cwd-deleted", "d", Dir.Runtime);
         Assert.True(code == 0, string.Join('\n', lines));
         Assert.Equal(["ACQUIRED 1 cwd=-", "ACQUIRED 2 cwd=-"], lines);
     }
@@ -106,7 +91,7 @@ public class LifecycleLibraryTests : IDisposable
         // each of which reports whether it found the lock file among its descriptors (clearing FD_CLOEXEC
         // process-wide around a spawn leaked it into 221 of 605 of them).
         const int spawns = 605;
-        using var held = _dir.Acquire("race");
+        using var held = Dir.Acquire("race");
         string lockPath = held.Paths.LockFile;
         using var stop = new CancellationTokenSource();
         var sharer = Task.Run(() =>
@@ -142,10 +127,10 @@ public class LifecycleLibraryTests : IDisposable
     public void A_state_record_too_large_for_readers_is_refused_before_anything_is_locked()
     {
         string huge = new('x', StateFile.MaxLength + 1);
-        var e = Assert.Throws<PidGuardException>(() => _dir.Acquire("huge", o => o.CommandLine = ["prog", huge]));
+        var e = Assert.Throws<PidGuardException>(() => Dir.Acquire("huge", o => o.CommandLine = ["prog", huge]));
         Assert.Contains("huge.json", e.Message, StringComparison.Ordinal);
         Assert.Contains("shorten the command line", e.Message, StringComparison.Ordinal);
-        using var ok = _dir.Acquire("huge");
+        using var ok = Dir.Acquire("huge");
     }
 
     [Fact]
@@ -153,8 +138,8 @@ public class LifecycleLibraryTests : IDisposable
     {
         // Before version 2 the pid file named the supervisor and childPid the program. Here this test process
         // plays the supervisor (it holds the lock) and a real sleep is the program.
-        RuntimeDirectory.Ensure(_dir.Runtime);
-        var paths = _dir.Paths("old");
+        RuntimeDirectory.Ensure(Dir.Runtime);
+        var paths = Dir.Paths("old");
         using var fd = LockFile.TryLockExclusive(Platforms.Current, paths.LockFile)!;
         using var program = Process.Start("sleep", "300");
         try
@@ -167,7 +152,7 @@ public class LifecycleLibraryTests : IDisposable
                   "logFile": "/dev/null", "restartPolicy": "no" }
                 """);
             File.WriteAllText(paths.PidFile, $"{self}\n");
-            var status = DaemonProbe.GetStatus("old", _dir.Options());
+            var status = DaemonProbe.GetStatus("old", Dir.Options());
             Assert.Equal(DaemonState.Running, status.State);
             Assert.Equal(program.Id, status.Pid);
             Assert.True(status.IsIdentityVerified);

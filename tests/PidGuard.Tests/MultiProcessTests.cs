@@ -1,4 +1,5 @@
 using System.Globalization;
+using PidGuard.Platform;
 using PidGuard.Tests.Infrastructure;
 
 namespace PidGuard.Tests;
@@ -12,13 +13,13 @@ public class MultiProcessTests : IDisposable
     [Fact]
     public void Another_process_holding_the_lock_is_reported_with_its_pid()
     {
-        using var holder = HostProcess.Start("hold", "app", _dir.Runtime);
+        using var holder = ChildProcess.Host("hold", "app", _dir.Runtime);
         int pid = holder.WaitForInt("ACQUIRED");
         Assert.Equal(holder.Pid, pid);
         var e = Assert.Throws<AlreadyRunningException>(() => _dir.Acquire("app"));
         Assert.Equal(pid, e.OwnerPid);
         Assert.Contains($"Daemon already running (PID: {pid})", e.Message, StringComparison.Ordinal);
-        var (code, lines) = HostProcess.Run("try", "app", _dir.Runtime);
+        var (code, lines) = ChildProcess.RunHost("try", "app", _dir.Runtime);
         Assert.Equal(75, code);
         Assert.Equal($"LOST {pid}", lines.Single());
     }
@@ -26,7 +27,7 @@ public class MultiProcessTests : IDisposable
     [Fact]
     public void After_a_real_SIGKILL_the_files_are_stale_and_the_next_acquire_recovers_them()
     {
-        var holder = HostProcess.Start("hold", "crash", _dir.Runtime);
+        var holder = ChildProcess.Host("hold", "crash", _dir.Runtime);
         int pid = holder.WaitForInt("ACQUIRED");
         holder.Kill(); // SIGKILL: no cleanup code runs
         holder.Dispose();
@@ -43,7 +44,7 @@ public class MultiProcessTests : IDisposable
     [Fact]
     public void Graceful_shutdown_of_a_real_process_removes_pid_and_state()
     {
-        using var holder = HostProcess.Start("hold", "graceful", _dir.Runtime, "--ms", "300");
+        using var holder = ChildProcess.Host("hold", "graceful", _dir.Runtime, "--ms", "300");
         holder.WaitFor("ACQUIRED");
         holder.WaitFor("RELEASED");
         Assert.True(holder.WaitForExit(10_000));
@@ -58,7 +59,7 @@ public class MultiProcessTests : IDisposable
     [Fact]
     public void A_loser_never_writes_truncates_or_deletes_the_holders_files()
     {
-        using var holder = HostProcess.Start("hold", "keep", _dir.Runtime);
+        using var holder = ChildProcess.Host("hold", "keep", _dir.Runtime);
         int pid = holder.WaitForInt("ACQUIRED");
         var paths = _dir.Paths("keep");
         var pidInfo = new FileInfo(paths.PidFile);
@@ -66,7 +67,7 @@ public class MultiProcessTests : IDisposable
         var pidWritten = pidInfo.LastWriteTimeUtc;
         long ino = Inode(paths.PidFile);
         for (int i = 0; i < 3; i++)
-            Assert.Equal($"LOST {pid}", HostProcess.Run("try", "keep", _dir.Runtime).Lines.Single());
+            Assert.Equal($"LOST {pid}", ChildProcess.RunHost("try", "keep", _dir.Runtime).Lines.Single());
         for (int i = 0; i < 200; i++)
             Assert.Null(_dir.TryAcquire("keep"));
         Assert.Equal($"{pid}\n", File.ReadAllText(paths.PidFile));
@@ -82,7 +83,7 @@ public class MultiProcessTests : IDisposable
         const int racers = 16;
         long at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 3000;
         var procs = Enumerable.Range(0, racers)
-            .Select(_ => HostProcess.Start("try", "race", _dir.Runtime, "--at", at.ToString(CultureInfo.InvariantCulture), "--ms", "1500"))
+            .Select(_ => ChildProcess.Host("try", "race", _dir.Runtime, "--at", at.ToString(CultureInfo.InvariantCulture), "--ms", "1500"))
             .ToList();
         try
         {
@@ -99,63 +100,6 @@ public class MultiProcessTests : IDisposable
             foreach (var p in procs)
                 p.Dispose();
         }
-    }
-
-    [Fact]
-    public void Handoff_across_exec_keeps_the_lock_held_after_the_parent_exits()
-    {
-        using var parent = HostProcess.Start("handoff", "detach", _dir.Runtime);
-        int parentPid = parent.WaitForInt("ACQUIRED");
-        string handed = parent.WaitFor("HANDED");
-        int childPid = int.Parse(handed.Split(' ')[1], CultureInfo.InvariantCulture);
-        Assert.EndsWith("Handoff", handed, StringComparison.Ordinal);
-        Assert.True(parent.WaitForExit(10_000));
-        Assert.Equal(0, parent.ExitCode);
-        Assert.NotEqual(parentPid, childPid);
-
-        // A third process sees the lock held by the adopted child.
-        var status = DaemonProbe.GetStatus("detach", _dir.Options());
-        Assert.Equal(DaemonState.Running, status.State);
-        Assert.Equal(childPid, status.Pid);
-        Assert.True(status.IsIdentityVerified);
-        Assert.Equal($"LOST {childPid}", HostProcess.Run("try", "detach", _dir.Runtime).Lines.Single());
-        Assert.Equal($"{childPid}\n", File.ReadAllText(_dir.Paths("detach").PidFile));
-
-        // The child is ours only through the pid file; prove identity before killing it.
-        Assert.True(ProcessIdentity.Matches(childPid, status.Record!));
-        using (var child = System.Diagnostics.Process.GetProcessById(childPid))
-        {
-            child.Kill();
-            child.WaitForExit(10_000);
-        }
-        Assert.True(SpinWait.SpinUntil(() => DaemonProbe.GetStatus("detach", _dir.Options()).State == DaemonState.Stale, 10_000));
-        using var l = _dir.Acquire("detach");
-    }
-
-    [Fact]
-    public async Task Status_probes_in_a_tight_loop_never_make_a_concurrent_start_fail()
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        long probes = 0;
-        var prober = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                DaemonProbe.GetStatus("probe", _dir.Options());
-                Interlocked.Increment(ref probes);
-            }
-        }, stop.Token);
-        try
-        {
-            var (_, lines) = HostProcess.Run("cycle", "probe", _dir.Runtime, "500");
-            Assert.Equal("CONFLICTS 0", lines.Single());
-        }
-        finally
-        {
-            stop.Cancel();
-            await prober.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-        }
-        Assert.True(probes > 100, $"only {probes} probes ran");
     }
 
     private static long Inode(string path)

@@ -24,10 +24,13 @@ public class PackagingTests : IDisposable
         Directory.CreateDirectory(app);
         // A version of its own, so that the NuGet cache never serves an older build of these packages.
         string version = "1.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
-        foreach (string project in new[] { "src/PidGuard", "src/PidGuard.Hosting" })
+        foreach (string project in new[] { "src/PidGuard", "src/PidGuard.Hosting", "src/PidGuard.Cluster.Postgres" })
             Dotnet(root, "pack", Path.Join(root, project), "-c", "Release", "-o", feed, $"-p:Version={version}");
-        Assert.True(File.Exists(Path.Join(feed, $"PidGuard.Hosting.{version}.nupkg")));
-        Assert.True(File.Exists(Path.Join(feed, $"PidGuard.Hosting.{version}.snupkg")));
+        foreach (string package in new[] { "PidGuard", "PidGuard.Hosting", "PidGuard.Cluster.Postgres" })
+        {
+            Assert.True(File.Exists(Path.Join(feed, $"{package}.{version}.nupkg")), $"{package}.{version}.nupkg was not packed");
+            Assert.True(File.Exists(Path.Join(feed, $"{package}.{version}.snupkg")), $"{package}.{version}.snupkg was not packed");
+        }
 
         await File.WriteAllTextAsync(Path.Join(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -94,7 +97,7 @@ public class PackagingTests : IDisposable
 
     private Process StartApp(string dll)
     {
-        var psi = new ProcessStartInfo(HostProcess.Dotnet) { UseShellExecute = false, RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo(ChildProcess.Dotnet) { UseShellExecute = false, RedirectStandardOutput = true };
         psi.ArgumentList.Add(dll);
         psi.Environment["PidGuard__RuntimeDirectory"] = _dir.Runtime;
         psi.Environment["Logging__Console__FormatterName"] = "simple";
@@ -105,7 +108,7 @@ public class PackagingTests : IDisposable
 
     private static void Dotnet(string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo(HostProcess.Dotnet) { WorkingDirectory = workingDirectory };
+        var psi = new ProcessStartInfo(ChildProcess.Dotnet) { WorkingDirectory = workingDirectory };
         foreach (string a in args)
             psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

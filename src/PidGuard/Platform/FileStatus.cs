@@ -1,7 +1,7 @@
 namespace PidGuard.Platform;
 
 /// <summary>The part of <c>stat(2)</c> PidGuard needs: identity, type, owner and mode.</summary>
-internal readonly record struct FileStatus(ulong Device, ulong Inode, int Mode, uint OwnerUid, long Size)
+internal readonly record struct FileStatus(ulong Device, ulong Inode, int Mode, uint OwnerUid, long Size, uint Links = 1)
 {
     public int FileType => Mode & UnixConstants.SIfMt;
     public int Permissions => Mode & 0xFFF;

@@ -20,7 +20,6 @@ internal interface IPlatform
     /// <summary>flock(op | LOCK_NB); false when another open file description holds a conflicting lock.</summary>
     bool TryLock(SafeFd fd, int operation, string path);
 
-
     /// <summary>
     /// flock(LOCK_UN). Only for a descriptor no other process may share: on a shared open file
     /// description it would drop the lock of every process holding it.
@@ -106,6 +105,15 @@ internal interface IPlatform
 
     /// <summary>The live members of a process group (Linux /proc); empty where unknown.</summary>
     IReadOnlyList<int> ProcessGroupMembers(int processGroup);
+
+    /// <summary>The live members of a session (Linux /proc); empty where unknown.</summary>
+    IReadOnlyList<int> SessionMembers(int session);
+
+    /// <summary>Parent, group, session, state and start token of a process (Linux /proc); null when gone or unknown.</summary>
+    ProcessStatus? GetProcessStatus(int pid);
+
+    /// <summary>True where the processes holding a lock can be listed (<see cref="FindLockHolders"/>): Linux.</summary>
+    bool CanSeeLockHolders { get; }
 
     bool IsTerminal(int fd);
 

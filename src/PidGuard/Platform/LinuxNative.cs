@@ -35,12 +35,13 @@ internal static unsafe partial class LinuxNative
 
     internal static FileStatus ParseStatx(byte* b)
     {
+        uint links = *(uint*)(b + 16);
         uint uid = *(uint*)(b + 20);
         ushort mode = *(ushort*)(b + 28);
         ulong ino = *(ulong*)(b + 32);
         long size = *(long*)(b + 40);
         ulong devMajor = *(uint*)(b + 136);
         ulong devMinor = *(uint*)(b + 140);
-        return new FileStatus((devMajor << 32) | devMinor, ino, mode, uid, size);
+        return new FileStatus((devMajor << 32) | devMinor, ino, mode, uid, size, links);
     }
 }

@@ -40,9 +40,10 @@ internal static unsafe partial class MacNative
     {
         uint dev = *(uint*)b;
         ushort mode = *(ushort*)(b + 4);
+        ushort links = *(ushort*)(b + 6);
         ulong ino = *(ulong*)(b + 8);
         uint uid = *(uint*)(b + 16);
         long size = *(long*)(b + 96);
-        return new FileStatus(dev, ino, mode, uid, size);
+        return new FileStatus(dev, ino, mode, uid, size, links);
     }
 }

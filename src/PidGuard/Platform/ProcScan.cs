@@ -24,9 +24,15 @@ internal static class ProcScan
         return holders;
     }
 
-    /// <summary>True when process <paramref name="pid"/> has a descriptor holding the exclusive flock of <paramref name="lockFile"/>.</summary>
+    /// <summary>
+    /// True when process <paramref name="pid"/> has a descriptor holding the exclusive flock of
+    /// <paramref name="lockFile"/>. Descriptor 3, where PidGuard puts the lock for the programs it
+    /// starts, is looked at first; then every descriptor that names the file.
+    /// </summary>
     public static bool HoldsFlock(IPlatform p, int pid, FileStatus lockFile)
     {
+        if (FdInfoHoldsFlockOf(ReadSmall(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/fdinfo/3")), lockFile))
+            return true;
         string fdDir = string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/fd");
         IEnumerable<string> fds;
         try
@@ -51,38 +57,75 @@ internal static class ProcScan
             if (st is not { } s || !s.SameFileAs(lockFile))
                 continue;
             string info = string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/fdinfo/{Path.GetFileName(fd)}");
-            if (FdInfoShowsExclusiveFlock(ReadSmall(info)))
+            if (FdInfoHoldsFlockOf(ReadSmall(info), lockFile))
                 return true;
         }
         return false;
     }
 
-    /// <summary>True when an fdinfo text lists an exclusive (WRITE) flock held through that descriptor.</summary>
-    public static bool FdInfoShowsExclusiveFlock(string? fdinfo)
+    /// <summary>
+    /// True when an fdinfo text lists an exclusive (WRITE) flock held through that descriptor on the
+    /// file <paramref name="lockFile"/>: <c>lock:&#9;1: FLOCK  ADVISORY  WRITE 5672 fe:00:11657260 0 EOF</c>
+    /// (the file as major:minor in hex and the inode in decimal).
+    /// </summary>
+    public static bool FdInfoHoldsFlockOf(string? fdinfo, FileStatus lockFile)
     {
         if (fdinfo is null)
             return false;
         foreach (string line in fdinfo.Split('\n'))
         {
-            if (line.StartsWith("lock:", StringComparison.Ordinal) && line.Contains(" FLOCK ", StringComparison.Ordinal)
-                && line.Contains(" WRITE ", StringComparison.Ordinal))
+            if (!line.StartsWith("lock:", StringComparison.Ordinal))
+                continue;
+            string[] f = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            // lock: 1: FLOCK ADVISORY WRITE PID MAJ:MIN:INO START END
+            if (f.Length >= 7 && f[2] == "FLOCK" && f[4] == "WRITE" && SameFile(f[6], lockFile))
                 return true;
         }
         return false;
     }
 
+    private static bool SameFile(string majMinIno, FileStatus file)
+    {
+        string[] parts = majMinIno.Split(':');
+        return parts.Length == 3
+            && uint.TryParse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint major)
+            && uint.TryParse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint minor)
+            && ulong.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out ulong inode)
+            && (((ulong)major << 32) | minor) == file.Device && inode == file.Inode;
+    }
+
     /// <summary>Live (not zombie) processes whose process group is <paramref name="processGroup"/>.</summary>
-    public static List<int> GroupMembers(int processGroup)
+    public static List<int> GroupMembers(int processGroup) => Members(s => s.ProcessGroup == processGroup);
+
+    /// <summary>Live (not zombie) processes of the session <paramref name="session"/>.</summary>
+    public static List<int> SessionMembers(int session) => Members(s => s.Session == session);
+
+    private static List<int> Members(Func<ProcessStatus, bool> belongs)
     {
         var members = new List<int>();
         foreach (int pid in Pids())
         {
-            if (ReadSmall(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat")) is not { } stat)
-                continue;
-            if (ProcStat.ProcessGroupOf(stat) == processGroup && ProcStat.StateOf(stat) != 'Z')
+            if (Status(pid) is { IsZombie: false } s && belongs(s))
                 members.Add(pid);
         }
         return members;
+    }
+
+    /// <summary>The kernel's status line of <paramref name="pid"/>, or null when it is gone or unreadable.</summary>
+    public static ProcessStatus? Status(int pid)
+    {
+        Span<byte> buffer = stackalloc byte[1024];
+        string path = string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat");
+        try
+        {
+            using var file = File.OpenHandle(path);
+            int n = RandomAccess.Read(file, buffer, 0);
+            return n > 0 ? ProcStat.Parse(buffer[..n]) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static IEnumerable<int> Pids()

@@ -21,21 +21,19 @@ internal static class ProcStat
         return token.IsEmpty ? null : Encoding.ASCII.GetString(token);
     }
 
-    /// <summary>Field 3, the state letter (R, S, D, Z ...), or '\0'.</summary>
-    public static char StateOf(string stat)
+    /// <summary>Fields 3 to 6 and 22, or null when the text is not a stat line.</summary>
+    public static ProcessStatus? Parse(ReadOnlySpan<byte> stat)
     {
-        var f = Field(Encoding.ASCII.GetBytes(stat), 3);
-        return f.Length == 1 ? (char)f[0] : '\0';
+        var state = Field(stat, 3);
+        if (state.Length != 1 || StartTimeField(stat) is not { } token)
+            return null;
+        return Int(Field(stat, 4)) is { } ppid && Int(Field(stat, 5)) is { } pgid && Int(Field(stat, 6)) is { } sid
+            ? new ProcessStatus(ppid, pgid, sid, (char)state[0], token)
+            : null;
     }
 
-    /// <summary>Field 5, the process group, or null.</summary>
-    public static int? ProcessGroupOf(string stat) => IntField(stat, 5);
-
-    /// <summary>Field 4, the parent PID, or null.</summary>
-    public static int? ParentOf(string stat) => IntField(stat, 4);
-
-    private static int? IntField(string stat, int number) =>
-        int.TryParse(Field(Encoding.ASCII.GetBytes(stat), number), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : null;
+    private static int? Int(ReadOnlySpan<byte> field) =>
+        int.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : null;
 
     private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> stat, int number)
     {

@@ -21,6 +21,10 @@ internal sealed class SignalTable
     public int MaxSignal { get; }
     public int Term => _byName["TERM"];
     public int Kill => _byName["KILL"];
+    public int Cont => _byName["CONT"];
+
+    /// <summary>The signals that stop a process, after which a SIGCONT would undo what was sent.</summary>
+    public bool Stops(int signal) => signal == _byName["STOP"] || signal == _byName["TSTP"] || signal == _byName["TTIN"] || signal == _byName["TTOU"];
 
     /// <summary>Parses <c>TERM</c>, <c>SIGTERM</c>, <c>term</c> or a number.</summary>
     public bool TryParse(string text, out int number)

@@ -57,6 +57,13 @@ internal sealed unsafe partial class UnixPlatform
     public IReadOnlyList<int> ProcessGroupMembers(int processGroup) =>
         _linux ? ProcScan.GroupMembers(processGroup) : [];
 
+    public IReadOnlyList<int> SessionMembers(int session) =>
+        _linux ? ProcScan.SessionMembers(session) : [];
+
+    public ProcessStatus? GetProcessStatus(int pid) => _linux && pid > 0 ? ProcScan.Status(pid) : null;
+
+    public bool CanSeeLockHolders => _linux;
+
     public bool IsTerminal(int fd) => SpawnNative.IsATty(fd) == 1;
 
     public int? ForegroundProcessGroup(int fd)

@@ -314,9 +314,10 @@ internal sealed unsafe partial class UnixPlatform : IPlatform
             return null;
         if (_linux)
         {
+            // A zombie has exited: it is not alive, whatever its start time.
             Span<byte> buf = stackalloc byte[1024];
             int n = ReadProcStat(pid, buf);
-            return n <= 0 ? null : ProcStat.StartTimeField(buf[..n]);
+            return n > 0 && ProcStat.Parse(buf[..n]) is { IsZombie: false } status ? status.StartToken : null;
         }
         try
         {

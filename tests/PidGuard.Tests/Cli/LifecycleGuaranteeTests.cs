@@ -143,7 +143,7 @@ public class LifecycleGuaranteeTests : CliScenario
         Assert.NotEqual("0", Value(o, "FULL_COMPLAINTS"));
     }
 
-    private static string HostCommand => $"'{Infrastructure.HostProcess.Dotnet}' '{Infrastructure.HostProcess.HostDll}'";
+    private static string HostCommand => $"'{Infrastructure.ChildProcess.Dotnet}' '{Infrastructure.ChildProcess.HostDll}'";
 
     [Fact]
     public void Only_0_1_2_and_the_lock_reach_the_program_so_a_caller_pipe_is_not_held_open()
@@ -221,7 +221,7 @@ public class LifecycleGuaranteeTests : CliScenario
         string o = Run($"""
             export PIDGUARD_RUNTIME_DIR="$ROOT/{new string('d', 90)}/{new string('e', 90)}"
             mkdir -p "$(dirname "$PIDGUARD_RUNTIME_DIR")"
-            P start {name} --wait-ready 20 -- '{Infrastructure.HostProcess.Dotnet}' '{Infrastructure.HostProcess.HostDll}' notify READY=1 --then-sleep 300000; echo "START=$?"
+            P start {name} --wait-ready 20 -- '{Infrastructure.ChildProcess.Dotnet}' '{Infrastructure.ChildProcess.HostDll}' notify READY=1 --then-sleep 300000; echo "START=$?"
             P status {name}; echo "STATUS=$?"
             P stop {name}; echo "STOP=$?"
             """);

@@ -144,7 +144,7 @@ public class LifecycleTests : CliScenario
             cat "$ROOT/dies.err"
             P start mute --wait-ready 1 -- sleep 300 2> "$ROOT/mute.err"; echo "MUTE=$?"
             cat "$ROOT/mute.err"
-            """.Replace("$(echo H)", "'" + Infrastructure.HostProcess.Dotnet + "' '" + Infrastructure.HostProcess.HostDll + "'", StringComparison.Ordinal));
+            """.Replace("$(echo H)", "'" + Infrastructure.ChildProcess.Dotnet + "' '" + Infrastructure.ChildProcess.HostDll + "'", StringComparison.Ordinal));
         Assert.Equal("0", Value(o, "READY"));
         Assert.Matches(@"started ready \(PID: \d+\), ready after", o);
         Assert.Contains(", ready", o, StringComparison.Ordinal);

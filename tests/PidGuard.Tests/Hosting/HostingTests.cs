@@ -13,7 +13,7 @@ public class HostingTests : IDisposable
 
     private DaemonStatus Status() => DaemonProbe.GetStatus("worker", _dir.Options());
 
-    private void WaitRunning(WorkerProcess w) =>
+    private void WaitRunning(ChildProcess w) =>
         Assert.True(SpinWait.SpinUntil(() => Status() is { State: DaemonState.Running, IsIdentityVerified: true } s && s.Pid == w.Pid, 30_000), w.Output);
 
     [Fact]
@@ -21,9 +21,9 @@ public class HostingTests : IDisposable
     {
         string markers = Path.Join(_dir.Root, "markers");
         Directory.CreateDirectory(markers);
-        using var first = WorkerProcess.Start(_dir, ("Worker__MarkerDir", markers));
+        using var first = ChildProcess.Worker(_dir, ("Worker__MarkerDir", markers));
         WaitRunning(first);
-        using var second = WorkerProcess.Start(_dir, ("Worker__MarkerDir", markers));
+        using var second = ChildProcess.Worker(_dir, ("Worker__MarkerDir", markers));
         Assert.True(second.WaitForExit(30_000));
         Assert.Equal(75, second.ExitCode);
         Assert.Contains($"Daemon already running (PID: {first.Pid})", second.Output, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public class HostingTests : IDisposable
     [Fact]
     public void Graceful_stop_removes_pid_and_state_files()
     {
-        using var w = WorkerProcess.Start(_dir);
+        using var w = ChildProcess.Worker(_dir);
         WaitRunning(w);
         w.Signal("TERM");
         Assert.True(w.WaitForExit(30_000));
@@ -50,12 +50,12 @@ public class HostingTests : IDisposable
     [Fact]
     public void SIGKILL_then_restart_recovers()
     {
-        var first = WorkerProcess.Start(_dir);
+        var first = ChildProcess.Worker(_dir);
         WaitRunning(first);
         first.Kill();
         first.Dispose();
         Assert.Equal(DaemonState.Stale, Status().State);
-        using var second = WorkerProcess.Start(_dir);
+        using var second = ChildProcess.Worker(_dir);
         WaitRunning(second);
         second.WaitForOutput("Recovered stale pid file");
     }
@@ -63,7 +63,7 @@ public class HostingTests : IDisposable
     [Fact]
     public void Heartbeat_advances_and_a_wedged_loop_shows_as_unresponsive()
     {
-        using var healthy = WorkerProcess.Start(_dir, ("PidGuard__HeartbeatInterval", "00:00:00.200"));
+        using var healthy = ChildProcess.Worker(_dir, ("PidGuard__HeartbeatInterval", "00:00:00.200"));
         WaitRunning(healthy);
         var beat1 = Status().Record!.HeartbeatAt;
         Thread.Sleep(700);
@@ -73,12 +73,12 @@ public class HostingTests : IDisposable
         Assert.Equal(200, s.Record.HeartbeatIntervalMs);
         healthy.Kill();
 
-        using var wedged = WorkerProcess.Start(_dir,
+        using var wedged = ChildProcess.Worker(_dir,
             ("PidGuard__HeartbeatInterval", "00:00:00.200"), ("PidGuard__AutomaticHeartbeat", "false"), ("Worker__WedgeAfter", "2"));
         WaitRunning(wedged);
         wedged.WaitForOutput("wedged at round 3");
         Assert.True(SpinWait.SpinUntil(() => Status().IsUnresponsive, 10_000), "never unresponsive");
-        var (_, lines) = HostProcess.Run("status", "worker", _dir.Runtime);
+        var (_, lines) = ChildProcess.RunHost("status", "worker", _dir.Runtime);
         Assert.Contains("verified=True", lines.Single(), StringComparison.Ordinal);
     }
 
@@ -89,7 +89,7 @@ public class HostingTests : IDisposable
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(socketPath));
         socket.ReceiveTimeout = 200;
-        using var w = WorkerProcess.Start(_dir, ("NOTIFY_SOCKET", socketPath), ("PidGuard__HeartbeatInterval", "00:00:00.100"));
+        using var w = ChildProcess.Worker(_dir, ("NOTIFY_SOCKET", socketPath), ("PidGuard__HeartbeatInterval", "00:00:00.100"));
         var messages = new List<string>();
         var buffer = new byte[4096];
         var until = DateTime.UtcNow.AddSeconds(30);
@@ -121,7 +121,7 @@ public class HostingTests : IDisposable
     [Fact]
     public void SIGHUP_raises_the_reload_event_and_the_daemon_keeps_running()
     {
-        using var w = WorkerProcess.Start(_dir);
+        using var w = ChildProcess.Worker(_dir);
         WaitRunning(w);
         w.Signal("HUP");
         w.WaitForOutput("reloaded; greeting is now");
@@ -133,27 +133,11 @@ public class HostingTests : IDisposable
     [Fact]
     public void Removing_the_pid_file_under_the_daemon_fires_PidFileLost()
     {
-        using var w = WorkerProcess.Start(_dir, ("PidGuard__HeartbeatInterval", "00:00:00.100"));
+        using var w = ChildProcess.Worker(_dir, ("PidGuard__HeartbeatInterval", "00:00:00.100"));
         WaitRunning(w);
         File.Delete(_dir.Paths("worker").PidFile);
         w.WaitForOutput("pid file lost; stopping work");
         w.WaitForOutput("was removed or replaced under the running daemon");
-    }
-
-    [Fact]
-    public async Task Worker_adopts_a_lock_handed_off_through_PIDGUARD_LOCK_FD()
-    {
-        var (code, lines) = HostProcess.Run("handoff-cmd", "worker", _dir.Runtime, HostProcess.Dotnet, WorkerProcess.Dll);
-        Assert.Equal(0, code);
-        int workerPid = int.Parse(lines.Single(l => l.StartsWith("HANDED", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        var s = Status();
-        Assert.Equal(DaemonState.Running, s.State);
-        Assert.Equal(workerPid, s.Pid);
-        Assert.True(s.IsIdentityVerified);
-        // The worker is a grandchild: stop it through the library, which proves its identity first.
-        var outcome = await DaemonStopper.StopAsync("worker", StopSchedule.Parse("TERM/10/KILL/5"), options: _dir.Options(), cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(StopResult.Terminated, outcome.Result);
-        Assert.False(File.Exists(_dir.Paths("worker").PidFile));
     }
 }
 
@@ -164,8 +148,8 @@ public class SupervisedWorkerTests : CliScenario
     public void Worker_under_pidguard_start_reports_ready_and_heartbeats()
     {
         string o = Run($"""
-            P start worker --wait-ready 30 --env PidGuard__HeartbeatInterval=00:00:00.200 --env Worker__IntervalMs=100 -- '{HostProcess_Dotnet}' '{WorkerProcess.Dll}'; echo "START=$?"
-            sleep 1
+            P start worker --wait-ready 30 --env PidGuard__HeartbeatInterval=00:00:00.200 --env Worker__IntervalMs=100 -- '{ChildProcess.Dotnet}' '{ChildProcess.WorkerDll}'; echo "START=$?"
+            waitfor "$DIR/worker.json" 'processed [1-9]'
             P status worker; echo "STATUS=$?"
             P status worker --json > "$ROOT/s.json"
             P stop worker; echo "STOP=$?"
@@ -178,6 +162,4 @@ public class SupervisedWorkerTests : CliScenario
         Assert.Equal("0", Value(o, "STOP"));
         Assert.Contains("\"heartbeatAgeSeconds\"", o, StringComparison.Ordinal);
     }
-
-    private static string HostProcess_Dotnet => HostProcess.Dotnet;
 }

@@ -15,7 +15,7 @@ public static class Sandbox
 
     private static readonly Lazy<string?> s_unavailable = new(Probe);
 
-    public static string Host => $"'{HostProcess.Dotnet}' '{HostProcess.HostDll}'";
+    public static string Host => $"'{ChildProcess.Dotnet}' '{ChildProcess.HostDll}'";
 
     /// <summary>
     /// The pidguard tool as built next to the tests, or the command in <c>PIDGUARD_TEST_TOOL</c> (to run
@@ -23,7 +23,7 @@ public static class Sandbox
     /// </summary>
     public static string Tool => Environment.GetEnvironmentVariable("PIDGUARD_TEST_TOOL") is { Length: > 0 } tool
         ? tool
-        : $"'{HostProcess.Dotnet}' '{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}'";
+        : $"'{ChildProcess.Dotnet}' '{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}'";
 
     /// <summary>Where PID namespaces cannot be made: skips the test with the reason, or fails it in CI.</summary>
     public static void Require() => Prerequisite.Require(s_unavailable.Value is null, s_unavailable.Value ?? "");

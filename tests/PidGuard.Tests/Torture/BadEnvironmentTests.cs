@@ -3,24 +3,18 @@ using PidGuard.Tests.Infrastructure;
 namespace PidGuard.Tests.Torture;
 
 /// <summary>Read-only and full file systems (tmpfs mounted inside the test's own mount namespace, as root).</summary>
-public class BadEnvironmentTests : IDisposable
+public class BadEnvironmentTests : SandboxScenario
 {
-    private readonly TestDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private string Run(string body)
+    private string RunAsRoot(string body)
     {
         Prerequisite.RequireRoot("mounting a tmpfs");
-        var (code, output) = Sandbox.Run(Scripts.Prelude(_dir) + body);
-        Assert.True(code == 0, output);
-        return output;
+        return base.Run(body);
     }
 
     [Fact]
     public void Read_only_directory_gives_a_clear_error_and_loses_no_file()
     {
-        string o = Run("""
+        string o = RunAsRoot("""
             mkdir "$ROOT/ro"; mount -t tmpfs -o size=1m,mode=0755 tmpfs "$ROOT/ro"
             mkdir -m 700 "$ROOT/ro/run"; echo 4242 > "$ROOT/ro/run/d.pid"; : > "$ROOT/ro/run/d.lock"; chmod 600 "$ROOT/ro/run/d.lock"
             mount -o remount,ro "$ROOT/ro"
@@ -37,7 +31,7 @@ public class BadEnvironmentTests : IDisposable
     [Fact]
     public void Full_disk_gives_a_clear_error_and_keeps_the_old_pid_file_whole()
     {
-        string o = Run("""
+        string o = RunAsRoot("""
             mkdir "$ROOT/full"; mount -t tmpfs -o size=64k,mode=0755 tmpfs "$ROOT/full"
             mkdir -m 700 "$ROOT/full/run"; echo 4242 > "$ROOT/full/run/d.pid"; : > "$ROOT/full/run/d.lock"; chmod 600 "$ROOT/full/run/d.lock"
             dd if=/dev/zero of="$ROOT/full/filler" bs=4k count=64 2>/dev/null
