@@ -152,15 +152,16 @@ public class CommandTests : CliScenario
     {
         Prerequisite.RequireCommand("start-stop-daemon");
         Prerequisite.RequireCommand("pkill");
+        Prerequisite.RequireCommand("pgrep"); // without it "|| echo NO_SLEEP" would pass
         string o = Run("""
             P start ssd -- sleep 300
             start-stop-daemon --status --pidfile "$DIR/ssd.pid"; echo "SSD_STATUS=$?"
             start-stop-daemon --stop --pidfile "$DIR/ssd.pid" --retry TERM/5 >/dev/null; echo "SSD_STOP=$?"
-            sleep 0.2
+            waituntil 10 eval '! P status ssd'
             P status ssd; echo "AFTER_SSD=$?"
             P start pk -- sleep 300
             pkill -F "$DIR/pk.pid"; echo "PKILL=$?"
-            sleep 0.5
+            waituntil 10 eval '! P status pk'
             P status pk; echo "AFTER_PKILL=$?"
             pgrep -x sleep || echo "NO_SLEEP"
             """);
