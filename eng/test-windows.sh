@@ -36,12 +36,9 @@ else
 fi
 publish="$work/publish"
 
-echo "test-windows: publishing tests/PidGuard.Windows.Tests and the pidguard tool for win-x64" >&2
+echo "test-windows: publishing tests/PidGuard.Windows.Tests for win-x64" >&2
 dotnet publish tests/PidGuard.Windows.Tests -c Release -r win-x64 --self-contained -o "$publish" -nologo -v quiet >"$work/publish.log" 2>&1 \
   || { cat "$work/publish.log" >&2; fail "dotnet publish failed"; }
-# pidguard.exe beside the tests, for the end-to-end tests (PidguardTool.cs).
-dotnet publish src/PidGuard.Cli -c Release -r win-x64 --self-contained -o "$publish/cli" -nologo -v quiet >"$work/publish-cli.log" 2>&1 \
-  || { cat "$work/publish-cli.log" >&2; fail "dotnet publish of the pidguard tool failed"; }
 
 # Wine traps (../shared/notes/wine.md): never override mscoree (.NET then cannot load); an
 # unhandled exception opens winedbg and wine exits 0 unless winedbg is disabled, so the runner's

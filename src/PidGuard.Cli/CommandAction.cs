@@ -1,6 +1,6 @@
 namespace PidGuard.Cli;
 
-/// <summary>Runs a command body and turns failures into one stderr line and an exit code.</summary>
+/// <summary>Runs a command body and turns failures into one stderr line, in the tool's words, and an exit code.</summary>
 internal static class CommandAction
 {
     public static async Task<int> RunAsync(Func<Task<int>> body, int environmentErrorCode = ExitCodes.Failure)
@@ -25,23 +25,33 @@ internal static class CommandAction
         {
             return Fail(e.Message, ExitCodes.Usage);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(e.Message, environmentErrorCode);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return Fail(e.Message, environmentErrorCode);
+            return Fail(InToolWords(e), environmentErrorCode);
         }
         catch (OperationCanceledException)
         {
-            return 130;
+            return ExitCodes.Interrupted;
         }
     }
 
     public static int Fail(string message, int code)
     {
-        Console.Error.WriteLine($"pidguard: {message}");
+        Output.Error.WriteLine($"pidguard: {message}");
         return code;
     }
+
+    /// <summary>"Access to the path '/x' is denied." becomes what happened, to which file, and what to do.</summary>
+    internal static string InToolWords(Exception e)
+    {
+        if (e is UnauthorizedAccessException)
+        {
+            // "Access to the path '/x' is denied."
+            int start = e.Message.IndexOf("path '", StringComparison.Ordinal), end = e.Message.LastIndexOf("' is denied", StringComparison.Ordinal);
+            string what = start >= 0 && end > start ? $"'{e.Message[(start + 6)..end]}'" : "a file";
+            return $"permission denied on {what}: run pidguard as the user who owns it (or as root), or choose another file";
+        }
+        return e.Message;
+    }
+
 }

@@ -21,11 +21,11 @@ internal sealed class DaemonSelector
 
     public string? ExplicitDirectory(ParseResult result) => result.GetValue(_dir);
 
-    public DaemonPaths Resolve(ParseResult result, string? positionalName)
+    public DaemonPaths Resolve(ParseResult result, string? positionalName) =>
+        Resolve(result.GetValue(_name), result.GetValue(_pidFile), result.GetValue(_dir), positionalName);
+
+    public static DaemonPaths Resolve(string? name, string? pidFile, string? dir, string? positionalName)
     {
-        string? name = result.GetValue(_name);
-        string? pidFile = result.GetValue(_pidFile);
-        string? dir = result.GetValue(_dir);
         if (pidFile is not null)
         {
             if (name is not null || positionalName is not null)
@@ -43,18 +43,23 @@ internal sealed class DaemonSelector
             throw CliError.Usage($"two names given: '{positionalName}' and --name '{name}'");
         }
         name ??= positionalName ?? throw CliError.Usage("no daemon given: pass NAME, --name NAME or --pidfile PATH");
-        if (!DaemonName.IsValid(name))
-        {
-            try
-            {
-                DaemonName.Validate(name);
-            }
-            catch (ArgumentException e)
-            {
-                throw CliError.Usage(e.Message.Split(" (Parameter", 2)[0]);
-            }
-        }
+        ValidateName(name);
         return DaemonPaths.For(name, RuntimeDirectory.Resolve(dir));
+    }
+
+    /// <summary>A usage error naming the value and the offending character when <paramref name="name"/> is not a daemon name.</summary>
+    public static void ValidateName(string name)
+    {
+        if (DaemonName.IsValid(name))
+            return;
+        try
+        {
+            DaemonName.Validate(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw CliError.Usage(e.Message.Split(" (Parameter", 2)[0]);
+        }
     }
 
     public static PidGuardOptions Options(DaemonPaths paths) => new() { RuntimeDirectory = paths.Directory };

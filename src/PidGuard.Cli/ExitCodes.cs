@@ -9,6 +9,7 @@ internal static class ExitCodes
     public const int NotRunning = 3;
     public const int Unknown = 4;
     public const int AlreadyRunning = 75; // EX_TEMPFAIL
+    public const int CannotExecute = 126;
     public const int CommandNotFound = 127;
     public const int Interrupted = 130;
 }

@@ -1,16 +1,18 @@
 using System.Text;
+using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
-/// <summary>Log file location, tail and follow.</summary>
+/// <summary>Log file location, tail, and follow across rotations.</summary>
 internal static class LogFiles
 {
+    private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(200);
+
     public static string DefaultPath(DaemonPaths paths) => Path.Join(paths.Directory, paths.Name + ".log");
 
-    /// <summary>Writes the last <paramref name="lines"/> lines and returns the end position.</summary>
-    public static long WriteTail(string path, int lines, Stream output)
+    /// <summary>Writes the last <paramref name="lines"/> lines of an open log and leaves it positioned at its end.</summary>
+    public static void WriteTail(FileStream file, int lines, Stream output)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         long end = file.Length;
         long start = end;
         int found = 0;
@@ -35,32 +37,83 @@ internal static class LogFiles
             start = end;
         file.Position = start;
         CopyRange(file, end - start, output);
-        return end;
     }
 
-    public static async Task FollowAsync(string path, long position, Stream output, CancellationToken ct)
+    /// <summary>
+    /// Prints what is written to the log from <paramref name="file"/>'s position on, like `tail -F`: when
+    /// the path is rotated away (renamed, replaced) the rest of the old file is printed, then the new
+    /// file from its start; a truncated file (copytruncate) is read again from its start.
+    /// </summary>
+    public static async Task FollowAsync(string path, FileStream file, Stream output, CancellationToken ct)
     {
-        while (true)
+        var p = ToolPlatform.Unix;
+        var opened = Identity(p, file, path);
+        try
         {
-            await Task.Delay(200, ct).ConfigureAwait(false);
-            long length;
+            while (true)
+            {
+                await Task.Delay(FollowInterval, ct).ConfigureAwait(false);
+                long length = file.Length;
+                if (length < file.Position)
+                    file.Position = 0; // truncated
+                CopyRange(file, length - file.Position, output);
+                if (p.LStat(path) is not { } now || now.SameFileAs(opened))
+                    continue; // unchanged, or moved away and not created again yet
+                CopyRange(file, file.Length - file.Position, output); // the old file's last lines
+                CopyRotatedSince(p, path, opened, output);
+                FileStream next;
+                try
+                {
+                    next = RegularFile.OpenRead(path);
+                }
+                catch (CliError)
+                {
+                    continue; // replaced by something that is not a log: wait for a real one
+                }
+                await file.DisposeAsync().ConfigureAwait(false);
+                file = next;
+                opened = Identity(p, file, path);
+            }
+        }
+        finally
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Several rotations between two looks: the old file is now NAME.log.J, and NAME.log.(J-1) ... NAME.log.1
+    /// were written after it. They are printed whole, oldest first, before the current file.
+    /// </summary>
+    private static void CopyRotatedSince(UnixPlatform p, string path, FileStatus old, Stream output)
+    {
+        int j = 0;
+        for (int k = 1; k <= LogRotation.MaxKeep && p.LStat(LogRotation.Rotated(path, k)) is { } st; k++)
+        {
+            if (st.SameFileAs(old))
+            {
+                j = k;
+                break;
+            }
+        }
+        for (int k = j - 1; k >= 1; k--)
+        {
             try
             {
-                length = new FileInfo(path).Length;
+                using var between = RegularFile.OpenRead(LogRotation.Rotated(path, k));
+                CopyRange(between, between.Length, output);
             }
-            catch (FileNotFoundException)
+            catch (CliError)
             {
-                continue;
+                // rotated away again meanwhile
             }
-            if (length < position)
-                position = 0; // truncated or rotated
-            if (length == position)
-                continue;
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            file.Position = position;
-            CopyRange(file, length - position, output);
-            position = length;
         }
+    }
+
+    private static FileStatus Identity(UnixPlatform p, FileStream file, string path)
+    {
+        using var fd = new SafeFd((int)file.SafeFileHandle.DangerousGetHandle(), ownsHandle: false);
+        return p.FStat(fd, path);
     }
 
     private static void CopyRange(Stream from, long count, Stream to)
@@ -77,24 +130,31 @@ internal static class LogFiles
         to.Flush();
     }
 
-    public static string Tail(string path, int lines) => TailSince(path, 0, lines);
+    /// <summary>Where a start began in its log: the file and its length then.</summary>
+    public readonly record struct Mark(FileStatus? File, long Length);
 
-    /// <summary>The last <paramref name="lines"/> lines written after byte <paramref name="since"/> (this start's lines only).</summary>
-    public static string TailSince(string path, long since, int lines)
+    public static Mark MarkOf(string path) => Platforms.Current.LStat(path) is { } st ? new Mark(st, st.Size) : new Mark(null, 0);
+
+    /// <summary>
+    /// The last <paramref name="lines"/> lines written since <paramref name="since"/> (this start's lines
+    /// only): from that offset of the same file, or all of the current file if it was rotated since.
+    /// </summary>
+    public static string TailSince(string path, Mark since, int lines)
     {
         try
         {
+            var now = Platforms.Current.LStat(path);
+            long from = now is { } st && since.File is { } was && st.SameFileAs(was) ? since.Length : 0;
+            using var file = RegularFile.OpenRead(path);
             using var memory = new MemoryStream();
-            WriteTail(path, lines, memory);
-            string tail = Encoding.UTF8.GetString(memory.ToArray());
-            long length = new FileInfo(path).Length;
-            long fresh = length - since;
+            WriteTail(file, lines, memory);
+            byte[] tail = memory.ToArray();
+            long fresh = file.Length - from;
             if (fresh <= 0)
                 return "";
-            byte[] bytes = Encoding.UTF8.GetBytes(tail);
-            return bytes.Length <= fresh ? tail : Encoding.UTF8.GetString(bytes, (int)(bytes.Length - fresh), (int)fresh);
+            return Encoding.UTF8.GetString(tail.Length <= fresh ? tail : tail[(int)(tail.Length - fresh)..]);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or CliError or PidGuardException)
         {
             return "";
         }

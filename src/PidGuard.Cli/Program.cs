@@ -1,31 +1,14 @@
-using System.CommandLine;
 using PidGuard.Cli;
-using PidGuard.Cli.Commands;
+using PidGuard.Cli.Native;
 
-var root = new RootCommand("pidguard: exactly one instance of a daemon, always findable, safely stoppable.");
-foreach (var command in new[]
+if (OperatingSystem.IsWindows())
 {
-    RunCommand.Create(), StartCommand.Create(), StopCommand.Create(), RestartCommand.Create(), StatusCommand.Create(),
-    ListCommand.Create(), SignalCommand.Create(), LogsCommand.Create(), SuperviseCommand.Create(),
-})
-{
-    root.Subcommands.Add(command);
+    Output.Error.WriteLine("pidguard: the tool runs on Linux and macOS only: its supervisor's log pipe, signal forwarding, exec-as step and "
+        + "sd_notify socket are Unix. On Windows use the PidGuard library or PidGuard.Hosting (docs/WINDOWS.md).");
+    return ExitCodes.Failure;
 }
-
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    // "Required command was not provided" only repeats what an unknown command already says.
-    var errors = parsed.Errors.Count > 1 ? parsed.Errors.Where(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) : parsed.Errors;
-    foreach (var error in errors)
-        Console.Error.WriteLine($"pidguard: {error.Message}");
-    Console.Error.WriteLine("Run 'pidguard --help' (or 'pidguard COMMAND --help') for usage.");
-    return ExitCodes.Usage;
-}
-if (args.Length == 0)
-{
-    Console.Error.WriteLine("pidguard: no command given. Run 'pidguard --help' for usage.");
-    return ExitCodes.Usage;
-}
-// No termination timeout: `run` and `start` decide themselves how signals end them.
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+LibcResolver.Register();
+// The step that becomes a program run as another user: nothing else (no command tree) is built for it.
+if (args.Length > 0 && args[0] == ExecAs.Verb)
+    return ExecAs.Run(args);
+return await Cli.RunAsync(args).ConfigureAwait(false);

@@ -10,6 +10,10 @@ internal static class Seconds
 
     public static TimeSpan? Parse(double? value, string option) => value is { } v ? Parse(v, option) : null;
 
+    /// <summary>Like <see cref="Parse(double, string)"/>, and more than zero (a window of no time counts nothing).</summary>
+    public static TimeSpan Positive(double value, string option) =>
+        value > 0 ? Parse(value, option) : throw CliError.Usage($"{option} {value.ToString(CultureInfo.InvariantCulture)} must be more than 0 seconds");
+
     public static TimeSpan Parse(double value, string option)
     {
         if (!double.IsFinite(value) || value < 0 || value > Max)

@@ -18,15 +18,9 @@ internal sealed class SignalForwarder : IDisposable
     private readonly TaskCompletionSource<int> _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<int> _pending = [];
     private DaemonProcess? _program;
-    private CancellationTokenRegistration _stopRequest;
 
     public SignalForwarder()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            RegisterWindowsStops();
-            return;
-        }
         foreach (string name in Forwarded)
         {
             Signals.TryParse(name, out int number);
@@ -38,27 +32,6 @@ internal sealed class SignalForwarder : IDisposable
             }));
         }
     }
-
-    /// <summary>
-    /// Windows has no signals to forward: CTRL+C, CTRL+BREAK, the console closing and shutdown (what
-    /// .NET raises as INT, QUIT, HUP and TERM) all mean "stop", passed on to the program as TERM.
-    /// The daemon's stop event, the way `pidguard stop` asks, arrives through <see cref="StopOn"/>.
-    /// </summary>
-    private void RegisterWindowsStops()
-    {
-        foreach (var signal in (ReadOnlySpan<PosixSignal>)[PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGHUP, PosixSignal.SIGTERM])
-        {
-            _registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
-            {
-                ctx.Cancel = true;
-                OnSignal(Signals.Terminate, stops: true);
-            }));
-        }
-    }
-
-    /// <summary>A stop request that is not a signal (Windows: the daemon's stop event) stops like TERM.</summary>
-    public void StopOn(CancellationToken request) =>
-        _stopRequest = request.Register(() => OnSignal(Signals.Terminate, stops: true));
 
     /// <summary>Held while a program is started and attached, and while a signal is passed on.</summary>
     public object Gate { get; } = new();
@@ -102,7 +75,6 @@ internal sealed class SignalForwarder : IDisposable
 
     public void Dispose()
     {
-        _stopRequest.Dispose();
         foreach (var r in _registrations)
             r.Dispose();
     }

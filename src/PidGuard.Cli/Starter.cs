@@ -16,19 +16,33 @@ internal static class Starter
     private static readonly TimeSpan ProgramStartTimeout = TimeSpan.FromSeconds(30);
     private static readonly StopSchedule AbortSchedule = StopSchedule.Parse("TERM/5/KILL/5");
 
+    /// <summary>Under a restart policy a program must run this long before `start` reports it started (a crash loop is caught on its first exit).</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+
+    private static string ExitedDuringStart(StartRequest request, ExitRecord? exit) => exit?.Code switch
+    {
+        ExitCodes.CommandNotFound => $"{request.Command[0]}: command not found (exit 127)",
+        ExitCodes.CannotExecute => $"{request.Command[0]} cannot be executed (exit 126: not a program this system can run, or no permission)",
+        _ => $"{request.Command[0]} exited during start{(exit is null ? "" : $" ({StatusView.ExitText(exit)})")}",
+    };
+
+    /// <summary>127 and 126 pass through (as a shell's would); any other failed start is 1.</summary>
+    private static int CodeOf(ExitRecord? exit) => exit?.Code is ExitCodes.CommandNotFound or ExitCodes.CannotExecute ? exit.Code.Value : ExitCodes.Failure;
+
     public static async Task<int> StartAsync(DaemonPaths paths, StartRequest request, CancellationToken ct)
     {
         if (!Directory.Exists(request.WorkingDirectory))
             throw new CliError($"working directory '{request.WorkingDirectory}' does not exist", ExitCodes.Failure);
-        if (request.WaitReady is not null && OperatingSystem.IsWindows())
-            throw CliError.Usage("--wait-ready needs the sd_notify socket, which Windows does not have (no datagram Unix sockets); start without it");
-        var supervisor = SupervisorRequest(paths, request);
-        CheckProgram(request); // a program that is not there is exit 127 at once, not a failed start
+        RunAs.Resolve(request.User, request.Group)?.CheckAllowed();
+        var environment = request.ProgramEnvironment(); // a bad env file is a usage error before anything is locked
+        var supervisor = SupervisorRequest(paths, request, environment);
+        CheckProgram(request, environment); // a program that is not there is exit 127 at once, not a failed start
         var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command };
         using var held = InstanceLock.Acquire(paths.Name, options);
         PrepareLog(request.LogFile);
-        long logStart = new FileInfo(request.LogFile).Length;
+        var logStart = LogFiles.MarkOf(request.LogFile);
         var clock = Stopwatch.StartNew();
+        var began = DateTimeOffset.UtcNow;
 
         int supervisorPid;
         try
@@ -54,19 +68,24 @@ internal static class Starter
             bool ours = record?.Supervisor?.Pid == supervisorPid;
             if (status.State is DaemonState.Stale or DaemonState.NotRunning || !ours)
             {
-                string how = StateFile.Read(paths.StateFile)?.LastExit is { } exit ? $" ({StatusView.ExitText(exit)})" : "";
-                int code = StateFile.Read(paths.StateFile)?.LastExit?.Code == ExitCodes.CommandNotFound ? ExitCodes.CommandNotFound : ExitCodes.Failure;
-                return Failed(paths, request, $"{request.Command[0]} exited during start{how}", logStart, code);
+                var exit = StateFile.Read(paths.StateFile)?.LastExit;
+                return Failed(paths, request, ExitedDuringStart(request, exit), logStart, CodeOf(exit));
             }
-            if (status.State == DaemonState.Running && status.IsIdentityVerified && (request.WaitReady is null || record!.Ready == true))
+            bool settling = request.Restart != RestartPolicy.No && request.WaitReady is null && DateTimeOffset.UtcNow - record!.StartedAt < Settle;
+            if (status.State == DaemonState.Running && status.IsIdentityVerified && (request.WaitReady is null || record!.Ready == true) && !settling)
             {
-                Console.Out.WriteLine(request.WaitReady is null
+                Remember(paths, request);
+                Output.Say(request.WaitReady is null
                     ? $"started {paths.Name} (PID: {status.Pid})"
                     : $"started {paths.Name} (PID: {status.Pid}), ready after {TimeText.Of(clock.Elapsed)}");
                 return ExitCodes.Ok;
             }
-            if (request.WaitReady is not null && request.Restart == RestartPolicy.No && status.State == DaemonState.Restarting && record?.LastExit is { } died)
-                return await AbortAsync(paths, request, $"{request.Command[0]} exited before it was ready ({StatusView.ExitText(died)})", logStart).ConfigureAwait(false);
+            // Decided on the first exit: a program that crash-loops under a restart policy is a failed start, not "started" then dead.
+            if (status.State == DaemonState.Restarting && record?.LastExit is { } died && died.At >= began)
+            {
+                return await AbortAsync(paths, request, request.WaitReady is null ? ExitedDuringStart(request, died) + "; not restarting it"
+                    : $"{request.Command[0]} exited before it was ready ({StatusView.ExitText(died)})", logStart, CodeOf(died)).ConfigureAwait(false);
+            }
             if (clock.Elapsed > limit)
             {
                 return await AbortAsync(paths, request, request.WaitReady is null
@@ -85,7 +104,7 @@ internal static class Starter
     }
 
     /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>
-    private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, long logStart)
+    private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, LogFiles.Mark logStart, int code = ExitCodes.Failure)
     {
         var outcome = await DaemonStopper.StopAsync(paths.Name, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths)).ConfigureAwait(false);
         string what = outcome.Result switch
@@ -95,61 +114,57 @@ internal static class Starter
             StopResult.Failed => $"; could NOT stop it: {outcome.Reason} (see 'pidguard status {paths.Name}')",
             _ => "",
         };
-        return Failed(paths, request, why + what, logStart);
+        return Failed(paths, request, why + what, logStart, code);
     }
 
-    private static int Failed(DaemonPaths paths, StartRequest request, string message, long logStart, int code = ExitCodes.Failure)
+    private static int Failed(DaemonPaths paths, StartRequest request, string message, LogFiles.Mark logStart, int code = ExitCodes.Failure)
     {
-        Console.Error.WriteLine($"pidguard: cannot start {paths.Name}: {message}");
+        Output.Error.WriteLine($"pidguard: cannot start {paths.Name}: {message}");
         string tail = LogFiles.TailSince(request.LogFile, logStart, 20);
         if (tail.Length > 0)
         {
-            Console.Error.WriteLine($"--- last lines of {request.LogFile} ---");
-            Console.Error.Write(tail);
+            Output.Error.WriteLine($"--- last lines of {request.LogFile} ---");
+            Output.Error.Write(tail);
         }
         return code;
     }
 
     private static void PrepareLog(string path)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            PrepareLogOnWindows(path);
-            return;
-        }
         const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         try
         {
             using var log = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
             File.SetUnixFileMode(log.SafeFileHandle, mode); // the umask applied at creation (0277 would make it unwritable)
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException) when (File.Exists(path) || Directory.Exists(path))
         {
-            // it exists already: appended to as it is
+            // it exists already: appended to as it is (if it is a regular file: checked below)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliError($"cannot open log file '{path}': {e.Message}", ExitCodes.Failure);
+            throw new CliError($"cannot create log file '{path}': {CommandAction.InToolWords(e)}", ExitCodes.Failure);
         }
+        RegularFile.OpenAppend(path).Dispose();
     }
 
-    /// <summary>Windows has no file modes: the log inherits the runtime directory's DACL.</summary>
-    private static void PrepareLogOnWindows(string path)
+    /// <summary>Saves what this start was given, for `restart`; a failure to save is a warning: the daemon runs.</summary>
+    private static void Remember(DaemonPaths paths, StartRequest request)
     {
         try
         {
-            using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            StartDefinitionFiles.Save(paths, request);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliError($"cannot open log file '{path}': {e.Message}", ExitCodes.Failure);
+            Output.Warn($"{paths.Name} runs, but 'restart' will not know how it was started: {CommandAction.InToolWords(e)}");
         }
     }
 
-    private static void CheckProgram(StartRequest request)
+    private static void CheckProgram(StartRequest request, Dictionary<string, string> environment)
     {
         var program = new DaemonStartInfo(request.Command[0]) { WorkingDirectory = request.WorkingDirectory };
-        foreach (var (key, value) in request.Environment)
+        foreach (var (key, value) in environment)
             program.Environment[key] = value;
         try
         {
@@ -167,19 +182,23 @@ internal static class Starter
     /// --umask it is started through `sh -c 'umask M && exec ...'`: posix_spawn cannot set a umask, and
     /// the supervisor passes it on to the program.
     /// </summary>
-    private static DaemonStartInfo SupervisorRequest(DaemonPaths paths, StartRequest request)
+    private static DaemonStartInfo SupervisorRequest(DaemonPaths paths, StartRequest request, Dictionary<string, string> environment)
     {
         var args = new List<string>(SelfCommand.Get())
         {
             "supervise", "--name", paths.Name, "--dir", paths.Directory, "--log", request.LogFile,
-            "--restart", RestartPolicies.Text(request.Restart),
+            "--log-keep", request.LogKeep.ToString(CultureInfo.InvariantCulture), "--restart", RestartPolicies.Text(request.Restart),
         };
+        if (request.LogMaxSize is { } maxSize)
+            args.AddRange(["--log-max-size", maxSize.ToString(CultureInfo.InvariantCulture)]);
+        if (request.User is { } user)
+            args.AddRange(["--user", user]);
+        if (request.Group is { } group)
+            args.AddRange(["--group", group]);
         if (request.MaxRestarts is { } max)
             args.AddRange(["--max-restarts", max.ToString(CultureInfo.InvariantCulture), "--restart-window", request.RestartWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
         args.Add("--");
         args.AddRange(request.Command);
-        if (request.Umask is not null && OperatingSystem.IsWindows())
-            throw CliError.Usage("--umask has no meaning on Windows: a daemon's files inherit the runtime directory's DACL");
         if (request.Umask is { } umask)
             args = ["/bin/sh", "-c", $"umask {Convert.ToString(umask, 8)} && exec \"$@\"", "pidguard-supervisor", .. args];
         var supervisor = new DaemonStartInfo(args[0], args.Skip(1))
@@ -190,7 +209,7 @@ internal static class Starter
             StandardError = DaemonStdio.SameAsOutput,
             Grouping = ProcessGrouping.NewSession,
         };
-        foreach (var (key, value) in request.Environment)
+        foreach (var (key, value) in environment)
             supervisor.Environment[key] = value;
         return supervisor;
     }
@@ -200,11 +219,17 @@ internal static class Starter
             ? Convert.ToInt32(text, 8)
             : throw CliError.Usage($"--umask '{text}' must be an octal mode such as 022 or 0077");
 
-    public static KeyValuePair<string, string> ParseEnv(string text)
+    /// <summary>--env KEY=VALUE..., the last one winning when a KEY is given twice (as in a shell).</summary>
+    public static Dictionary<string, string> ParseEnv(IEnumerable<string> texts)
     {
-        int eq = text.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0)
-            throw CliError.Usage($"--env '{text}' must be KEY=VALUE");
-        return new(text[..eq], text[(eq + 1)..]);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string text in texts)
+        {
+            int eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+                throw CliError.Usage($"--env '{text}' must be KEY=VALUE");
+            environment[text[..eq]] = text[(eq + 1)..];
+        }
+        return environment;
     }
 }

@@ -1,52 +1,29 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
+using PidGuard.Platform;
 
 namespace PidGuard.Cli;
-
-/// <summary>The machine-readable form of a status, for <c>status --json</c> and <c>list --json</c>.</summary>
-internal sealed record StatusJson(
-    string Name,
-    string State,
-    int Lsb,
-    int? Pid,
-    bool Verified,
-    bool Legacy,
-    bool Unresponsive,
-    double? UptimeSeconds,
-    double? HeartbeatAgeSeconds,
-    long? MemoryBytes,
-    int? SupervisorPid,
-    string? Phase,
-    IReadOnlyList<int>? Holders,
-    int? Restarts,
-    DateTimeOffset? NextRestartAt,
-    ExitRecord? LastExit,
-    bool? Ready,
-    string? Status,
-    IReadOnlyList<string>? CommandLine,
-    string? LogFile,
-    string? Reason,
-    string PidFile,
-    string LockFile,
-    string StateFile);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(StatusJson))]
-[JsonSerializable(typeof(List<StatusJson>))]
-internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 /// <summary>Turns a <see cref="DaemonStatus"/> into the one line people read and the JSON scripts read.</summary>
 internal static class StatusView
 {
-    public static StatusJson ToJson(DaemonStatus s)
+    public static StatusJson ToJson(DaemonStatus s) => ToJson(s, MemoryOf(s));
+
+    public static StatusJson ToJson(DaemonStatus s, long? memory)
     {
         var r = s.Record;
-        return new StatusJson(s.Name, StateWord(s), s.LsbExitCode, s.Pid, s.IsIdentityVerified, s.IsLegacy, s.IsUnresponsive,
-            s.Uptime?.TotalSeconds, s.HeartbeatAge?.TotalSeconds, MemoryOf(s), s.Supervisor, r?.Phase, s.Holders.Count > 0 ? s.Holders : null,
+        bool runs = s.State == DaemonState.Running;
+        return new StatusJson(CliJsonContext.SchemaVersion, s.Name, StateWord(s), s.LsbExitCode, runs ? s.Pid : null, runs ? null : LastPid(s),
+            s.IsIdentityVerified, s.IsLegacy, s.IsUnresponsive,
+            Uptime(s)?.TotalSeconds, s.HeartbeatAge?.TotalSeconds, memory, s.Supervisor, r?.Phase, s.Holders,
             r?.Restarts, s.State == DaemonState.Restarting ? r?.NextRestartAt : null, r?.LastExit, r?.Ready,
             r?.Status, r?.CommandLine, r?.LogFile, s.Reason, s.Paths.PidFile, s.Paths.LockFile, s.Paths.StateFile);
     }
+
+    /// <summary>The PID a daemon that is not running had (from its stale pid file or its last exit).</summary>
+    public static int? LastPid(DaemonStatus s) => s.State is DaemonState.Stale or DaemonState.Lingering or DaemonState.Restarting ? s.Pid ?? s.Record?.LastExit?.Pid : null;
+
+    /// <summary>How long the program has run; none when its start was not recorded (a state file written by hand, an old format).</summary>
+    public static TimeSpan? Uptime(DaemonStatus s) => s.Record is { } r && r.StartedAt == default ? null : s.Uptime;
 
     public static string StateWord(DaemonStatus s) => s.State switch
     {
@@ -70,7 +47,7 @@ internal static class StatusView
                 parts.Add(s.Pid is { } pid ? $"{s.Name} is running (PID: {pid})" : $"{s.Name} is running (PID unknown)");
                 if (s.Supervisor is { } supervisor)
                     parts.Add($"supervisor PID {supervisor}");
-                if (s.Uptime is { } up)
+                if (Uptime(s) is { } up)
                     parts.Add($"up {TimeText.Of(up)}");
                 if (s.HeartbeatAge is { } age)
                     parts.Add(s.IsUnresponsive ? $"UNRESPONSIVE: last heartbeat {TimeText.Of(age)} ago" : $"heartbeat {TimeText.Of(age)} ago");
@@ -93,15 +70,17 @@ internal static class StatusView
                 parts.Add($"{s.Name} has failed: its supervisor gave up after {Count(r?.Restarts ?? 0, "restart")}");
                 break;
             case DaemonState.Stale when File.Exists(s.Paths.PidFile):
-                parts.Add(s.Pid is { } dead ? $"{s.Name} is dead (PID: {dead}), its pid file remains" : $"{s.Name} is dead, its pid file remains");
+                parts.Add(s.Pid is { } dead ? $"{s.Name} is dead (its pid file names PID {dead}, which no longer holds the lock)" : $"{s.Name} is dead, its pid file remains");
                 if (s.Pid is null && s.Reason is not null)
                     parts.Add(s.Reason);
                 break;
             case DaemonState.Stale:
-                parts.Add(s.Pid is { } ended ? $"{s.Name} is dead (PID: {ended})" : $"{s.Name} is dead");
+                parts.Add(s.Pid is { } ended ? $"{s.Name} is dead (its last PID was {ended})" : $"{s.Name} is dead");
                 break;
             case DaemonState.NotRunning:
                 parts.Add($"{s.Name} is not running");
+                if (CommonOptions.MissingDirectoryHint(s.Paths.Directory) is { } hint)
+                    parts.Add(hint);
                 break;
             default:
                 parts.Add($"{s.Name}: state unknown: {s.Reason}");
@@ -142,22 +121,31 @@ internal static class StatusView
         return total;
     }
 
+    /// <summary>Resident bytes from /proc/PID/statm: one open, one read, one close (a FileStream would add flock, fstat and more reads).</summary>
     private static long? Rss(int pid)
     {
+        var p = ToolPlatform.Unix;
+        using var fd = p.TryOpen($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/statm", OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0, out _);
+        if (fd is null)
+            return null;
+        Span<byte> buffer = stackalloc byte[128];
+        int n;
         try
         {
-            string statm = File.ReadAllText($"/proc/{pid}/statm");
-            string[] f = statm.Split(' ');
-            return f.Length > 1 && long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out long pages) ? pages * Environment.SystemPageSize : null;
+            n = p.Read(fd, buffer, "statm");
         }
-        catch (IOException)
+        catch (UnixIOException)
         {
             return null;
         }
-        catch (UnauthorizedAccessException)
-        {
+        // "size resident shared ...": the second field, in pages.
+        var text = buffer[..n];
+        int space = text.IndexOf((byte)' ');
+        if (space < 0)
             return null;
-        }
+        var rest = text[(space + 1)..];
+        int end = rest.IndexOf((byte)' ');
+        return System.Buffers.Text.Utf8Parser.TryParse(end < 0 ? rest : rest[..end], out long pages, out _) ? pages * Environment.SystemPageSize : null;
     }
 
     public static string Bytes(long? bytes) => bytes switch

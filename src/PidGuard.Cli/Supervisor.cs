@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace PidGuard.Cli;
 
@@ -14,7 +15,14 @@ internal sealed record SupervisorSettings
     /// <summary>`run`: the program shares the terminal, its exit code is returned, and the files are removed whatever the end.</summary>
     public bool Foreground { get; init; }
 
+    /// <summary>Background: the log the supervisor writes (the program's output comes through a pipe).</summary>
     public string? LogFile { get; init; }
+
+    public long? LogMaxSize { get; init; }
+    public int LogKeep { get; init; } = LogRotation.DefaultKeep;
+
+    /// <summary>--user/--group: who the program runs as (null: as the supervisor).</summary>
+    public RunAs? RunAs { get; init; }
 }
 
 /// <summary>
@@ -31,11 +39,19 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
     private static readonly TimeSpan HealthyRun = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(5);
 
+    private LogFileWriter? _log;
+
     public async Task<int> RunAsync()
     {
+        if (settings.LogFile is { } logFile)
+            _log = new LogFileWriter(logFile, settings.LogMaxSize, settings.LogKeep);
+        using var pump = _log is null ? null : LogPump.Start(_log);
+        using var reopen = _log is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, ctx =>
+        {
+            ctx.Cancel = true;
+            _log.RequestReopen();
+        });
         using var signals = new SignalForwarder();
-        if (OperatingSystem.IsWindows())
-            signals.StopOn(held.StopRequested);
         using var notify = StartNotifyListener();
         Try(() => held.UpdateState(s =>
         {
@@ -57,6 +73,8 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
             {
                 if (signals.IsStopping)
                     break;
+                if (_log is not null)
+                    Say($"starting {ShellQuote.Join(settings.Command)}{(settings.RunAs is { } user ? $" as {user.Text}" : "")}"); // before its first line
                 try
                 {
                     program = held.StartProcess(ProgramRequest(notify));
@@ -79,6 +97,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                 signals.Attach(null);
                 int leftovers = await held.EndLeftoversAsync(program, LeftoverGrace).ConfigureAwait(false);
                 program.Reap();
+                pump?.Drain(); // the program's last words go before the line that says it exited
                 Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
                     + (leftovers > 0 ? $"; ended {leftovers} leftover process{(leftovers == 1 ? "" : "es")} that still ran" : ""));
             }
@@ -130,29 +149,43 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
 
     private DaemonStartInfo ProgramRequest(NotifyListener? notify)
     {
-        var program = new DaemonStartInfo(settings.Command[0], settings.Command.Skip(1))
-        {
-            // In the background the program leads a session of its own; in the foreground a process group,
-            // unless this is a terminal's foreground job (then Ctrl-C and Ctrl-Z reach it directly).
-            Grouping = settings.Foreground ? ProcessGrouping.Interactive : ProcessGrouping.NewSession,
-        };
+        var program = settings.RunAs is { Changes: true } runAs ? ThroughExecAs(runAs) : new DaemonStartInfo(settings.Command[0], settings.Command.Skip(1));
+        // In the background the program leads a session of its own; in the foreground a process group,
+        // unless this is a terminal's foreground job (then Ctrl-C and Ctrl-Z reach it directly).
+        program.Grouping = settings.Foreground ? ProcessGrouping.Interactive : ProcessGrouping.NewSession;
         var environment = program.Environment;
         environment.Remove(InstanceLock.LockFdEnvironmentVariable);
-        environment.Remove(InstanceLock.HandoffEnvironmentVariable); // the supervisor's own handoff (Windows), never the program's
         environment[InstanceLock.SupervisorPidEnvironmentVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         environment[InstanceLock.NameEnvironmentVariable] = paths.Name;
         environment[RuntimeDirectory.EnvironmentVariable] = paths.Directory;
-        environment["NOTIFY_SOCKET"] = notify is not null && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) ? notify.Address : null;
+        environment["NOTIFY_SOCKET"] = notify?.Address;
+        if (settings.RunAs is { } user)
+        {
+            environment["HOME"] = user.Home;
+            environment["USER"] = environment["LOGNAME"] = user.UserName ?? user.Uid.ToString(CultureInfo.InvariantCulture);
+        }
         return program;
+    }
+
+    /// <summary>
+    /// The program as another user: this tool again, as <see cref="ExecAs"/>, which drops to the user
+    /// and execs the program (found here, in the program's PATH, so a missing one is reported as such).
+    /// </summary>
+    private DaemonStartInfo ThroughExecAs(RunAs runAs)
+    {
+        string path = new DaemonStartInfo(settings.Command[0]).ResolveProgram();
+        var self = SelfCommand.Get();
+        return new DaemonStartInfo(self[0], [.. self.Skip(1), .. ExecAs.Arguments(runAs, path, settings.Command)]);
     }
 
     private NotifyListener? StartNotifyListener()
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-            return null; // no datagram Unix sockets on Windows: readiness and heartbeat notifications are Linux and macOS only
         try
         {
-            return new NotifyListener(paths, OnNotify);
+            uint self = Native.Libc.GetEUid();
+            uint? program = settings.RunAs?.Uid;
+            // Trust is per uid (the kernel vouches for the sender's): the supervisor's user, root, and the program's user.
+            return new NotifyListener(paths, OnNotify, uid => uid == self || uid == 0 || uid == program);
         }
         catch (Exception e) when (e is PidGuardException or IOException or System.Net.Sockets.SocketException)
         {
@@ -204,17 +237,14 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         }
     }
 
+    /// <summary>The supervisor's own lines in the log carry the local time, to the millisecond.</summary>
+    public static string Timestamp() => DateTimeOffset.Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+
     private void Say(string message)
     {
-        try
-        {
-            Console.Error.WriteLine(settings.Foreground
-                ? $"pidguard: {paths.Name}: {message}"
-                : $"{DateTimeOffset.Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)} pidguard: {paths.Name}: {message}");
-        }
-        catch (IOException)
-        {
-            // the log is on a full disk too: supervision goes on
-        }
+        if (_log is not null)
+            _log.WriteLine($"{Timestamp()} pidguard: {paths.Name}: {message}"); // never throws: a full disk is counted, not fatal
+        else if (!Output.Quiet)
+            Output.Error.WriteLine($"pidguard: {paths.Name}: {message}");
     }
 }

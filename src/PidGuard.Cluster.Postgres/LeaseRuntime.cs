@@ -95,6 +95,10 @@ internal sealed class LeaseRuntime
         await _stopLoop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _wake.Set();
+        // A lease lost just before its disposal has fired Lost when the disposal returns (the watchdog fires
+        // it before it exits), even if the caller saw IsHeld turn false first and exits right after.
+        if (Thread.CurrentThread != _watchdog)
+            await Task.Run(() => _watchdog.Join()).ConfigureAwait(false);
         await CloseAsync().ConfigureAwait(false);
     }
 

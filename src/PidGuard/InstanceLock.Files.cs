@@ -89,6 +89,7 @@ public sealed partial class InstanceLock
     {
         byte[] text = Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture) + "\n");
         _pidFileWritten = _platform.WriteAtomically(Paths.PidFile, Paths.PidTempFile, text, _options.SyncWrites);
+        _pidFileWrites++;
     }
 
     /// <summary>Removes a file of the daemon that this holder did not write (its predecessor's), if it is a regular file of ours.</summary>

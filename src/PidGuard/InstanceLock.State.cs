@@ -72,11 +72,13 @@ public sealed partial class InstanceLock
     {
         CheckLockFile();
         FileStatus? written;
+        long writes;
         lock (_sync)
         {
             if (_fd is null || Ownership == LockOwnership.Handoff || _pidFileWritten is null)
                 return true;
             written = _pidFileWritten;
+            writes = _pidFileWrites;
         }
         if (_platform.LStat(Paths.PidFile) is { } now && now.SameFileAs(written.Value))
             return true;
@@ -84,7 +86,8 @@ public sealed partial class InstanceLock
         {
             // Race: a concurrent Dispose or a rewrite of the pid file by this holder while we looked:
             // nothing was lost. (The token source is never disposed, so Cancel cannot throw either.)
-            if (_fd is null || _pidFileWritten != written)
+            // Counted, not compared: two rewrites can leave a file with the inode of the one we captured.
+            if (_fd is null || _pidFileWrites != writes)
                 return true;
             if (_lost.IsCancellationRequested)
                 return false; // already reported

@@ -66,6 +66,7 @@ public sealed partial class InstanceLock
             finally
             {
                 _pidFileWritten = null;
+                _pidFileWrites++;
             }
             var next = _state.Clone();
             next.Pid = supervisor.Pid;

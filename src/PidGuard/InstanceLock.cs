@@ -44,6 +44,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     private SafeHandle? _directoryPin;
     private bool _shared; // a process was started with this lock: never LOCK_UN it
     private FileStatus? _pidFileWritten;
+    private long _pidFileWrites; // changes with every (re)write or removal: a FileStatus can repeat, as the filesystem reuses inodes
     private FileStatus? _stateFileWritten;
     private DaemonStateRecord _state;
 

@@ -72,7 +72,7 @@ public static class RuntimeDirectory
         }
         if (st is not { } s)
             throw new PidGuardException($"Runtime directory '{path}' vanished while it was being created.", path);
-        if (platform.RuntimeDirectoryProblem(path, s) is { } problem)
+        if (platform.RuntimeDirectoryProblem(path, s, rootReads: false) is { } problem)
             throw new PidGuardException(problem, path);
         WarnIfNetworkFileSystem(path, platform, logger);
         return path;
@@ -89,7 +89,7 @@ public static class RuntimeDirectory
         try
         {
             st = platform.LStat(trimmed);
-            return st is { } s ? (true, platform.RuntimeDirectoryProblem(path, s)) : (false, null);
+            return st is { } s ? (true, platform.RuntimeDirectoryProblem(path, s, rootReads: true)) : (false, null);
         }
         catch (SystemCallException e)
         {

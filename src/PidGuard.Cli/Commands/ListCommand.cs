@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PidGuard.Cli.Native;
 
 namespace PidGuard.Cli.Commands;
 
@@ -10,7 +12,7 @@ internal static class ListCommand
     {
         var dir = CommonOptions.Dir();
         var json = CommonOptions.Json();
-        var command = new Command("list", "List every daemon in the runtime directory: name, state, PID, uptime, memory, command.");
+        var command = new Command("list", "List every daemon in the runtime directory: name, state, PID, uptime, memory, command (cut to the terminal's width). Example: pidguard list --json");
         command.Aliases.Add("ls");
         command.Options.Add(dir);
         command.Options.Add(json);
@@ -18,54 +20,80 @@ internal static class ListCommand
         {
             string directory = RuntimeDirectory.Resolve(result.GetValue(dir));
             var options = new PidGuardOptions { RuntimeDirectory = directory, OwnerWaitWindow = TimeSpan.Zero };
-            var statuses = Names(directory).Select(n => DaemonProbe.GetStatus(n, options)).ToList();
+            var statuses = Probe(DaemonNames.In(directory).ToArray(), options);
+            bool exists = Directory.Exists(directory);
             if (result.GetValue(json))
-                Console.Out.WriteLine(JsonSerializer.Serialize(statuses.Select(StatusView.ToJson).ToList(), CliJsonContext.Default.ListStatusJson));
+            {
+                var list = new ListJson(CliJsonContext.SchemaVersion, directory, exists, statuses.Select(s => StatusView.ToJson(s.Status, s.Memory)).ToList());
+                Output.Out.WriteLine(JsonSerializer.Serialize(list, CliJsonContext.Relaxed.ListJson));
+            }
             else
-                Console.Out.Write(Table(statuses));
+            {
+                Output.Out.Write(Table(statuses, Width()));
+            }
+            if (!exists && CommonOptions.MissingDirectoryHint(directory) is { } hint)
+                Output.Error.WriteLine($"pidguard: {hint}");
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
     }
 
-    /// <summary>Daemon names found in the directory: every NAME.lock or NAME.pid with a valid NAME.</summary>
-    public static IEnumerable<string> Names(string directory)
+    /// <summary>
+    /// Every name's status and memory, probed on as many threads as there are cores (each probe is some
+    /// 40 system calls; a thousand daemons took 82 ms on one thread), in name order.
+    /// </summary>
+    private static List<(DaemonStatus Status, long? Memory)> Probe(string[] names, PidGuardOptions options)
     {
-        if (!Directory.Exists(directory))
-            return [];
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (string file in Directory.EnumerateFiles(directory))
+        var results = new (DaemonStatus, long?)[names.Length];
+        void One(int i)
         {
-            string fileName = Path.GetFileName(file);
-            string? name = fileName.EndsWith(".lock", StringComparison.Ordinal) ? fileName[..^5]
-                : fileName.EndsWith(".pid", StringComparison.Ordinal) ? fileName[..^4] : null;
-            if (name is not null && DaemonName.IsValid(name))
-                names.Add(name);
+            var status = DaemonProbe.GetStatus(names[i], options);
+            results[i] = (status, StatusView.MemoryOf(status));
         }
-        return names;
+        if (names.Length < 32)
+        {
+            for (int i = 0; i < names.Length; i++)
+                One(i);
+        }
+        else
+        {
+            Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, One);
+        }
+        return [.. results];
     }
 
-    private static string Table(List<DaemonStatus> statuses)
+    /// <summary>The terminal's width: $COLUMNS, else the terminal on stdout; none (no cutting) when stdout is not a terminal.</summary>
+    private static int? Width() =>
+        int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out int columns) && columns > 0
+            ? columns
+            : Libc.TerminalColumns(1);
+
+    private static string Table(List<(DaemonStatus Status, long? Memory)> statuses, int? width)
     {
         var rows = new List<string[]> { new[] { "NAME", "STATE", "PID", "UPTIME", "MEMORY", "COMMAND" } };
-        foreach (var s in statuses)
+        foreach (var (s, memory) in statuses)
         {
             rows.Add([
                 s.Name,
                 StatusView.StateWord(s),
-                s.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                s.Uptime is { } up ? TimeText.Of(up) : "-",
-                StatusView.Bytes(StatusView.MemoryOf(s)),
-                s.Record?.CommandLine is { } cmd ? string.Join(' ', cmd) : "-",
+                s.State == DaemonState.Running ? s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-" : "-",
+                StatusView.Uptime(s) is { } up ? TimeText.Of(up) : "-",
+                StatusView.Bytes(memory),
+                s.Record?.CommandLine is { } cmd ? ShellQuote.Join(cmd) : "-",
             ]);
         }
         int[] widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        int commandColumn = widths.Sum() + 2 * 5;
         var text = new StringBuilder();
         foreach (var row in rows)
         {
+            var line = new StringBuilder();
             for (int c = 0; c < 5; c++)
-                text.Append(row[c].PadRight(widths[c] + 2));
-            text.Append(row[5]).Append('\n');
+                line.Append(row[c].PadRight(widths[c] + 2));
+            string command = row[5];
+            if (width is { } w && commandColumn + command.Length > w)
+                command = w - commandColumn > 3 ? command[..(w - commandColumn - 3)] + "..." : "";
+            text.Append(line.Append(command).ToString().TrimEnd()).Append('\n');
         }
         return text.ToString();
     }

@@ -11,7 +11,7 @@ internal static class RestartCommand
         var timeout = StopCommand.TimeoutOption();
         var retry = StopCommand.RetryOption();
         var waitReady = StartCommand.WaitReadyOption();
-        var command = new Command("restart", "Stop a daemon started by 'pidguard start', then start it again with its recorded command line, working directory, log file and restart policy.");
+        var command = new Command("restart", "Stop a daemon started by 'pidguard start' (if it runs), then start it again with everything 'start' was given: command, working directory, --env, --env-file (read again), --umask, --user/--group, log settings, restart policy. Example: pidguard restart web");
         command.Arguments.Add(name);
         selector.AddTo(command);
         command.Options.Add(timeout);
@@ -21,25 +21,39 @@ internal static class RestartCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = StopCommand.Schedule(result.GetValue(timeout), result.GetValue(retry));
-            _ = Seconds.Parse(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
-            var record = StateFile.Read(paths.StateFile);
-            if (record?.CommandLine is not { Count: > 0 } commandLine)
-                throw new CliError($"nothing is recorded for {paths.Name} in '{paths.StateFile}'; start it with 'pidguard start {paths.Name} -- COMMAND'", ExitCodes.Failure);
-            if (record.RestartPolicy is null || record.LogFile is null)
-                throw new CliError($"{paths.Name} was not started by 'pidguard start'; restart it the way it was started", ExitCodes.Failure);
+            var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
+            var request = Recorded(paths, ready);
+            _ = request.ProgramEnvironment(); // a broken env file is reported before anything is stopped
+            ForeignDirectory.Check(paths);
             var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, StopTarget.Process, DaemonSelector.Options(paths), ct).ConfigureAwait(false);
             int stopped = StopCommand.Report(outcome);
             if (stopped != ExitCodes.Ok)
                 return stopped;
-            var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready");
-            var request = new StartRequest(commandLine, record.WorkingDirectory ?? Environment.CurrentDirectory, record.LogFile,
-                RestartPolicies.Parse(record.RestartPolicy), new Dictionary<string, string>(), null, ready)
-            {
-                MaxRestarts = record.MaxRestarts,
-                RestartWindow = TimeSpan.FromSeconds(record.RestartWindowSeconds ?? 60),
-            };
+            RuntimeDirectory.Ensure(paths.Directory);
             return await Starter.StartAsync(paths, request, ct).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary>What `start` was given: NAME.start.json (and NAME.env), or, for a daemon started by an older pidguard, its state file.</summary>
+    private static StartRequest Recorded(DaemonPaths paths, TimeSpan? waitReady)
+    {
+        if (StartDefinitionFiles.Load(paths) is var (definition, environment))
+            return definition.ToRequest(environment, waitReady);
+        var record = StateFile.Read(paths.StateFile);
+        if (record?.CommandLine is not { Count: > 0 } commandLine)
+            throw new CliError($"nothing is recorded for {paths.Name} in '{paths.Directory}'; start it with 'pidguard start {paths.Name} -- COMMAND'", ExitCodes.Failure);
+        if (record.RestartPolicy is null || record.LogFile is null)
+            throw new CliError($"{paths.Name} was not started by 'pidguard start'; restart it the way it was started", ExitCodes.Failure);
+        return new StartRequest
+        {
+            Command = commandLine,
+            WorkingDirectory = record.WorkingDirectory ?? Environment.CurrentDirectory,
+            LogFile = record.LogFile,
+            Restart = RestartPolicies.Parse(record.RestartPolicy),
+            MaxRestarts = record.MaxRestarts,
+            RestartWindow = TimeSpan.FromSeconds(record.RestartWindowSeconds ?? 60),
+            WaitReady = waitReady,
+        };
     }
 }

@@ -13,15 +13,25 @@ internal static class RunCommand
         var command = new Command("run", "Run COMMAND in the foreground as the single instance of NAME: take the lock, run it holding the lock (the pid file names it), forward TERM/INT/HUP/QUIT/USR1/USR2, end what it leaves behind when it exits, remove the pid file, exit with its code (128+N when killed by signal N).");
         command.Arguments.Add(tokens);
         selector.AddTo(command);
+        var user = StartCommand.UserOption();
+        var group = StartCommand.GroupOption();
         command.Options.Add(wait);
         command.Options.Add(conflict);
+        command.Options.Add(user);
+        command.Options.Add(group);
         command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
         {
-            var (name, argv) = CommandLineSplit.Split(result.GetValue(tokens) ?? [], selector.NamedByOption(result));
+            const string usage = "pidguard run NAME [OPTIONS] -- COMMAND [ARGS...]";
+            var (name, argv) = CommandLineSplit.Split(result, tokens, selector.NamedByOption(result), usage);
             if (argv.Length == 0)
-                throw CliError.Usage("no COMMAND given: pidguard run NAME -- COMMAND [ARGS...]");
+                throw CliError.Usage($"no COMMAND given: {usage}");
             var paths = selector.Resolve(result, name);
+            int conflictCode = result.GetValue(conflict);
+            if (conflictCode is < 1 or > 255)
+                throw CliError.Usage($"--conflict-exit-code {conflictCode} must be from 1 to 255 (an exit code is one byte; 0 would mean success)");
             var waitFor = Seconds.Parse(result.GetValue(wait), "--wait");
+            var runAs = RunAs.Resolve(result.GetValue(user), result.GetValue(group));
+            runAs?.CheckAllowed();
             var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = argv, Supervising = true };
             InstanceLock held;
             try
@@ -30,9 +40,9 @@ internal static class RunCommand
             }
             catch (AlreadyRunningException e)
             {
-                return CommandAction.Fail(e.Message, result.GetValue(conflict));
+                return CommandAction.Fail(e.Message, conflictCode);
             }
-            var settings = new SupervisorSettings { Command = argv, Foreground = true };
+            var settings = new SupervisorSettings { Command = argv, Foreground = true, RunAs = runAs };
             return await new Supervisor(paths, settings, held).RunAsync().ConfigureAwait(false);
         }));
         return command;

@@ -35,45 +35,68 @@ internal static class StartCommand
         HelpName = "SEC",
     };
 
+    public static Option<string?> UserOption() => CommonOptions.NotEmpty(new Option<string?>("--user", "-u")
+    {
+        Description = "Run the program as USER (name or uid), with its primary group (or GROUP) and supplementary groups, HOME, USER and LOGNAME; root only. Example: --user www-data",
+        HelpName = "USER[:GROUP]",
+    });
+
+    public static Option<string?> GroupOption() => CommonOptions.NotEmpty(new Option<string?>("--group", "-g")
+    {
+        Description = "Run the program with GROUP (name or gid) as its group; root only.",
+        HelpName = "GROUP",
+    });
+
     public static Command Create()
     {
-        var tokens = new Argument<string[]>("NAME COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "Daemon name (unless --name/--pidfile), then the command and its arguments (after --)." };
+        var tokens = new Argument<string[]>("NAME COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "Daemon name (unless --name/--pidfile), then -- and the command and its arguments." };
         var selector = new DaemonSelector();
-        var log = new Option<string?>("--log", "-l") { Description = "Append stdout and stderr to FILE (default DIR/NAME.log).", HelpName = "FILE" };
-        var cwd = new Option<string?>("--cwd", "-C") { Description = "Working directory of the daemon (default: the current one).", HelpName = "DIR" };
-        var env = new Option<string[]>("--env", "-e") { Description = "Set an environment variable (repeatable).", HelpName = "KEY=VALUE" };
+        var log = CommonOptions.NotEmpty(new Option<string?>("--log", "-l") { Description = "Write stdout and stderr to FILE (default DIR/NAME.log).", HelpName = "FILE" });
+        var logMaxSize = new Option<string?>("--log-max-size") { Description = "Rotate the log when it passes SIZE (10M, 512K, 1G): NAME.log becomes NAME.log.1, .1 becomes .2 ...", HelpName = "SIZE" };
+        var logKeep = new Option<int>("--log-keep") { Description = "How many rotated logs to keep (default 5).", DefaultValueFactory = _ => LogRotation.DefaultKeep, HelpName = "N" };
+        var cwd = CommonOptions.NotEmpty(new Option<string?>("--cwd", "-C") { Description = "Working directory of the daemon (default: the current one).", HelpName = "DIR" });
+        var env = new Option<string[]>("--env", "-e") { Description = "Set an environment variable (repeatable; the last of a KEY wins; wins over --env-file). Kept for 'restart' in DIR/NAME.env, readable only by you.", HelpName = "KEY=VALUE" };
+        var envFile = new Option<string[]>("--env-file") { Description = "Read variables from FILE (KEY=VALUE lines, # comments, quotes as systemd's EnvironmentFile=; repeatable; read again by 'restart').", HelpName = "FILE" };
         var umask = new Option<string?>("--umask") { Description = "File mode creation mask of the daemon, octal (e.g. 027).", HelpName = "MASK" };
+        var user = UserOption();
+        var group = GroupOption();
         var waitReady = WaitReadyOption();
         var restart = RestartOption();
         var maxRestarts = MaxRestartsOption();
         var window = RestartWindowOption();
-        var command = new Command("start", "Start COMMAND in the background as the single instance of NAME, supervised, logging to a file. Returns once the daemon runs; 75 if it already runs.");
+        var command = new Command("start", "Start COMMAND in the background as the single instance of NAME, supervised, logging to a file. Returns once the daemon runs; 75 if it already runs. Example: pidguard start web --log-max-size 10M --env-file /etc/web.env -- /usr/bin/web --port 8080");
         command.Arguments.Add(tokens);
         selector.AddTo(command);
-        foreach (var o in new Option[] { log, cwd, env, umask, waitReady, restart, maxRestarts, window })
+        foreach (var o in new Option[] { log, logMaxSize, logKeep, cwd, env, envFile, umask, user, group, waitReady, restart, maxRestarts, window })
             command.Options.Add(o);
         command.SetAction((result, ct) => CommandAction.RunAsync(() =>
         {
-            var (name, argv) = CommandLineSplit.Split(result.GetValue(tokens) ?? [], selector.NamedByOption(result));
+            const string usage = "pidguard start NAME [OPTIONS] -- COMMAND [ARGS...]";
+            var (name, argv) = CommandLineSplit.Split(result, tokens, selector.NamedByOption(result), usage);
             if (argv.Length == 0)
-                throw CliError.Usage("no COMMAND given: pidguard start NAME -- COMMAND [ARGS...]");
+                throw CliError.Usage($"no COMMAND given: {usage}");
             var paths = selector.Resolve(result, name);
-            RuntimeDirectory.Ensure(paths.Directory);
             var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready");
             if (result.GetValue(maxRestarts) is < 0)
                 throw CliError.Usage("--max-restarts must be 0 or more");
-            var request = new StartRequest(
-                argv,
-                Path.GetFullPath(result.GetValue(cwd) ?? Environment.CurrentDirectory),
-                Path.GetFullPath(result.GetValue(log) ?? LogFiles.DefaultPath(paths)),
-                RestartPolicies.Parse(result.GetValue(restart)),
-                (result.GetValue(env) ?? []).Select(Starter.ParseEnv).ToDictionary(kv => kv.Key, kv => kv.Value),
-                result.GetValue(umask) is { } m ? Starter.ParseUmask(m) : null,
-                ready)
+            var request = new StartRequest
             {
+                Command = argv,
+                WorkingDirectory = Path.GetFullPath(result.GetValue(cwd) ?? Environment.CurrentDirectory),
+                LogFile = Path.GetFullPath(result.GetValue(log) ?? LogFiles.DefaultPath(paths)),
+                LogMaxSize = result.GetValue(logMaxSize) is { } size ? LogRotation.ParseSize(size) : null,
+                LogKeep = LogRotation.CheckKeep(result.GetValue(logKeep)),
+                Restart = RestartPolicies.Parse(result.GetValue(restart)),
+                Environment = Starter.ParseEnv(result.GetValue(env) ?? []),
+                EnvFiles = (result.GetValue(envFile) ?? []).Select(f => f.Length == 0 ? throw CliError.Usage("--env-file must not be empty") : Path.GetFullPath(f)).ToList(),
+                Umask = result.GetValue(umask) is { } m ? Starter.ParseUmask(m) : null,
+                User = result.GetValue(user),
+                Group = result.GetValue(group),
+                WaitReady = ready,
                 MaxRestarts = result.GetValue(maxRestarts),
-                RestartWindow = Seconds.Parse(result.GetValue(window), "--restart-window"),
+                RestartWindow = Seconds.Positive(result.GetValue(window), "--restart-window"),
             };
+            RuntimeDirectory.Ensure(paths.Directory);
             return Starter.StartAsync(paths, request, ct);
         }));
         return command;

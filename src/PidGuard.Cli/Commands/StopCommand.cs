@@ -37,7 +37,7 @@ internal static class StopCommand
         var timeout = TimeoutOption();
         var retry = RetryOption();
         var group = GroupOption();
-        var command = new Command("stop", "Stop a daemon: TERM, wait, KILL, wait; only a process proven to be the daemon is signalled. Exit 0 when it no longer runs, 1 when it could not be stopped.");
+        var command = new Command("stop", "Stop a daemon: TERM, wait, KILL, wait; only a process proven to be the daemon is signalled. Exit 0 when it no longer runs, 1 when it could not be stopped. Example: pidguard stop web --timeout 30");
         command.Arguments.Add(name);
         selector.AddTo(command);
         command.Options.Add(timeout);
@@ -47,9 +47,10 @@ internal static class StopCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = Schedule(result.GetValue(timeout), result.GetValue(retry));
+            ForeignDirectory.Check(paths);
             var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process,
                 DaemonSelector.Options(paths), ct).ConfigureAwait(false);
-            return Report(outcome);
+            return Report(outcome, CommonOptions.MissingDirectoryHint(paths.Directory));
         }));
         return command;
     }
@@ -57,25 +58,27 @@ internal static class StopCommand
     private static void WarnIfAny(StopOutcome o)
     {
         if (o.Warning is { } warning)
-            Console.Error.WriteLine($"pidguard: warning: {o.Name}: {warning}");
+            Output.Warn($"{o.Name}: {warning}");
     }
 
-    public static int Report(StopOutcome o)
+    public static int Report(StopOutcome o, string? hint = null)
     {
         switch (o.Result)
         {
             case StopResult.NotRunning:
-                Console.Out.WriteLine($"{o.Name} is not running");
+                Output.Say(hint is null ? $"{o.Name} is not running" : $"{o.Name} is not running: {hint}");
                 return ExitCodes.Ok;
             case StopResult.StaleCleaned:
-                Console.Out.WriteLine(o.Pid is { } dead ? $"removed stale pid file of {o.Name} (PID: {dead})" : $"removed stale pid file of {o.Name}");
+                Output.Say(o.Pid is { } dead
+                    ? $"{o.Name} was not running (PID {dead} had died); removed its stale files"
+                    : $"{o.Name} was not running; removed its stale files");
                 return ExitCodes.Ok;
             case StopResult.Terminated:
-                Console.Out.WriteLine($"stopped {o.Name} (PID: {o.Pid}) in {TimeText.Of(o.Elapsed)}");
+                Output.Say($"stopped {o.Name} (PID: {o.Pid}) in {TimeText.Of(o.Elapsed)}");
                 WarnIfAny(o);
                 return ExitCodes.Ok;
             case StopResult.Killed:
-                Console.Out.WriteLine($"killed {o.Name} (PID: {o.Pid}) after {TimeText.Of(o.Elapsed)}");
+                Output.Say($"killed {o.Name} (PID: {o.Pid}) after {TimeText.Of(o.Elapsed)}");
                 WarnIfAny(o);
                 return ExitCodes.Ok;
             default:

@@ -29,8 +29,11 @@ internal interface IPlatform
     /// <summary>Creates the runtime directory (not its parents) closed to everyone but this user; false when the path already existed.</summary>
     bool CreateRuntimeDirectory(string path);
 
-    /// <summary>What makes the existing <paramref name="path"/> unsafe as a runtime directory (named in the message), or null.</summary>
-    string? RuntimeDirectoryProblem(string path, FileStatus status);
+    /// <summary>
+    /// What makes the existing <paramref name="path"/> unsafe as a runtime directory (named in the message), or null.
+    /// With <paramref name="rootReads"/> (a command that only reads) root may use another user's directory (Unix).
+    /// </summary>
+    string? RuntimeDirectoryProblem(string path, FileStatus status, bool rootReads);
 
     /// <summary>The name of the network file system holding <paramref name="path"/>, or null for a local one.</summary>
     string? NetworkFileSystemName(string path);

@@ -8,8 +8,9 @@ namespace PidGuard.Platform;
 /// Linux: statx (one layout on every architecture), pidfds (so a signal never reaches a process that
 /// reused a PID), /proc for start tokens, lock holders, groups and sessions, and the boot id.
 /// </summary>
+/// <remarks>Not sealed, and its system calls virtual: the in-process tests replace single calls (tests/PidGuard.Tests/Protocol/DelegatingPlatform.cs).</remarks>
 [SupportedOSPlatform("linux")]
-internal sealed unsafe class LinuxPlatform : UnixPlatform
+internal unsafe class LinuxPlatform : UnixPlatform
 {
     private readonly Lazy<string?> _bootId = new(ReadBootId);
     private readonly bool _statfsTypeIsInt;

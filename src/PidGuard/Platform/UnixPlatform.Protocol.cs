@@ -10,7 +10,7 @@ internal abstract partial class UnixPlatform
 
     public bool CreateRuntimeDirectory(string path) => UnixRuntimeDirectory.Create(this, path);
 
-    public string? RuntimeDirectoryProblem(string path, FileStatus status) => UnixRuntimeDirectory.Problem(path, status, EffectiveUserId);
+    public string? RuntimeDirectoryProblem(string path, FileStatus status, bool rootReads) => UnixRuntimeDirectory.Problem(path, status, EffectiveUserId, rootReads);
 
     public SafeHandle? PinDirectory(string directory) => UnixDirectoryPin.TryTake(this, directory);
 

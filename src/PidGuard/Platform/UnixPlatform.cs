@@ -25,11 +25,11 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
     public abstract string? BootId { get; }
 
     /// <summary>open(2); throws <see cref="UnixIOException"/> on failure.</summary>
-    public SafeFd Open(string path, OpenFlags flags, int mode) =>
+    public virtual SafeFd Open(string path, OpenFlags flags, int mode) =>
         TryOpen(path, flags, mode, out int errno) ?? throw new UnixIOException(errno, "open", path);
 
     /// <summary>open(2) returning the errno instead of throwing.</summary>
-    public SafeFd? TryOpen(string path, OpenFlags flags, int mode, out int errno)
+    public virtual SafeFd? TryOpen(string path, OpenFlags flags, int mode, out int errno)
     {
         int native = Constants.Open.ToNative(flags);
         while (true)
@@ -50,7 +50,7 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
     protected virtual int OpenNative(string path, int flags, int mode) => UnixNative.Open(path, flags, mode);
 
     /// <summary>flock(op | LOCK_NB); false when another open file description holds a conflicting lock.</summary>
-    public bool TryLock(SafeFd fd, int operation, string path)
+    public virtual bool TryLock(SafeFd fd, int operation, string path)
     {
         while (true)
         {
@@ -74,24 +74,24 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
     protected static SafeFd Fd(SafeHandle handle) =>
         handle as SafeFd ?? throw new ArgumentException($"A Unix platform handle is a SafeFd, not a {handle.GetType().Name}.", nameof(handle));
 
-    public FileStatus? LStat(string path) => StatPath(path, followLinks: false);
+    public virtual FileStatus? LStat(string path) => StatPath(path, followLinks: false);
 
     /// <summary>stat(2), following symbolic links; null when the path does not exist.</summary>
-    public FileStatus? Stat(string path) => StatPath(path, followLinks: true);
+    public virtual FileStatus? Stat(string path) => StatPath(path, followLinks: true);
 
     /// <summary>lstat(2) or stat(2); null when the path (or a directory on the way) does not exist.</summary>
     protected abstract FileStatus? StatPath(string path, bool followLinks);
 
     public abstract FileStatus FStat(SafeFd fd, string path);
 
-    public void SetInheritable(SafeFd fd, bool inheritable, string path)
+    public virtual void SetInheritable(SafeFd fd, bool inheritable, string path)
     {
         if (UnixNative.Ioctl(fd.Fd, (nuint)(inheritable ? Constants.FioNClex : Constants.FioClex)) != 0)
             throw new UnixIOException(Marshal.GetLastPInvokeError(), inheritable ? "ioctl(FIONCLEX)" : "ioctl(FIOCLEX)", path);
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or end of file; returns the bytes read.</summary>
-    public int Read(SafeFd fd, Span<byte> buffer, string path)
+    public virtual int Read(SafeFd fd, Span<byte> buffer, string path)
     {
         fixed (byte* p = buffer)
         {
@@ -114,7 +114,7 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
         }
     }
 
-    public void WriteAll(SafeFd fd, ReadOnlySpan<byte> data, string path)
+    public virtual void WriteAll(SafeFd fd, ReadOnlySpan<byte> data, string path)
     {
         fixed (byte* start = data)
         {
@@ -134,31 +134,31 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
         }
     }
 
-    public void FSync(SafeFd fd, string path)
+    public virtual void FSync(SafeFd fd, string path)
     {
         if (UnixNative.FSync(fd.Fd) != 0)
             throw new UnixIOException(Marshal.GetLastPInvokeError(), "fsync", path);
     }
 
-    public void FChmod(SafeFd fd, int mode, string path)
+    public virtual void FChmod(SafeFd fd, int mode, string path)
     {
         if (UnixNative.FChmod(fd.Fd, mode) != 0)
             throw new UnixIOException(Marshal.GetLastPInvokeError(), "fchmod", path);
     }
 
-    public void Chmod(string path, int mode)
+    public virtual void Chmod(string path, int mode)
     {
         if (UnixNative.Chmod(path, mode) != 0)
             throw new UnixIOException(Marshal.GetLastPInvokeError(), "chmod", path);
     }
 
-    public void Rename(string from, string to)
+    public virtual void Rename(string from, string to)
     {
         if (UnixNative.Rename(from, to) != 0)
             throw new UnixIOException(Marshal.GetLastPInvokeError(), "rename", $"{from}' -> '{to}");
     }
 
-    public bool Unlink(string path)
+    public virtual bool Unlink(string path)
     {
         if (UnixNative.Unlink(path) == 0)
             return true;
@@ -169,7 +169,7 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
     }
 
     /// <summary>mkdir(2); false when the path already existed.</summary>
-    public bool MkDir(string path, int mode)
+    public virtual bool MkDir(string path, int mode)
     {
         if (UnixNative.MkDir(path, mode) == 0)
             return true;
@@ -181,7 +181,7 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
 
     public abstract string? NetworkFileSystemName(string path);
 
-    public SignalResult Kill(int pid, int signal)
+    public virtual SignalResult Kill(int pid, int signal)
     {
         // The single place a signal is sent by PID: refuse the broadcast and group forms outright.
         if (pid <= 1)

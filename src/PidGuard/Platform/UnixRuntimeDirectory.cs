@@ -48,13 +48,16 @@ internal static class UnixRuntimeDirectory
     }
 
     /// <summary>A real directory (not a symbolic link), owned by the user, not writable by group or others.</summary>
-    public static string? Problem(string path, FileStatus s, uint uid)
+    public static string? Problem(string path, FileStatus s, uint uid, bool rootReads)
     {
         if (s.IsSymbolicLink)
             return $"Runtime directory '{path}' is a symbolic link; PidGuard requires a real directory.";
         if (!s.IsDirectory)
             return $"Runtime directory '{path}' is {s.Describe()}, not a directory.";
-        if (s.OwnerUid != uid)
+        // Root may look into a directory of the daemon's user (status, stop, list of another user's
+        // daemons): that user could write there anyway; what must not happen is a third party writing
+        // in it. Root does not start daemons there (Ensure): its files would lock the user out.
+        if (s.OwnerUid != uid && !(rootReads && uid == 0))
             return $"Runtime directory '{path}' is owned by uid {s.OwnerUid}, not by the current user (uid {uid}).";
         if ((s.Permissions & 0x12 /* 022 */) != 0)
             return $"Runtime directory '{path}' is group- or world-writable (mode {Convert.ToString(s.Permissions, 8)}); PidGuard requires it not to be (chmod go-w).";

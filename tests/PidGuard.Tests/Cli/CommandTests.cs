@@ -94,9 +94,9 @@ public class CommandTests : CliScenario
         Assert.Equal("0", Value(o, "CODE"));
         Assert.Matches(@"NAME\s+STATE\s+PID\s+UPTIME\s+MEMORY\s+COMMAND", o);
         Assert.Matches(@"alpha\s+running\s+\d+\s+\S+.*sleep 300", o);
-        Assert.Matches(@"beta\s+dead\s+\d+", o);
+        Assert.Matches(@"beta\s+dead\s+-", o); // no PID for a daemon that is not running: it may belong to another process by now
         Assert.Matches(@"gamma\s+stopped\s+-", o);
-        var list = JsonDocument.Parse(File.ReadAllText(Path.Join(Dir.Root, "list.json"))).RootElement;
+        var list = JsonDocument.Parse(File.ReadAllText(Path.Join(Dir.Root, "list.json"))).RootElement.GetProperty("daemons");
         Assert.Equal(["alpha", "beta", "gamma"], list.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
         Assert.Equal(0, list[0].GetProperty("lsb").GetInt32());
         Assert.Equal(1, list[1].GetProperty("lsb").GetInt32());
@@ -122,18 +122,6 @@ public class CommandTests : CliScenario
         Assert.Contains("ERR e3: pidguard: Invalid daemon name 'bad/name'", o, StringComparison.Ordinal);
         Assert.Contains("ERR e5: pidguard: Invalid stop schedule 'TERM/nope'", o, StringComparison.Ordinal);
         Assert.Contains("ERR e1: pidguard: Unrecognized command or argument 'frobnicate'", o, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Completion_suggests_commands_and_options()
-    {
-        string o = Run("""
-            P "[suggest]" "st" | tr '\n' ' '; echo
-            P "[suggest:5]" "stop " | tr '\n' ' '; echo
-            """);
-        Assert.Contains("start status stop", o, StringComparison.Ordinal);
-        Assert.Contains("--retry", o, StringComparison.Ordinal);
-        Assert.Contains("--timeout", o, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -164,15 +152,16 @@ public class CommandTests : CliScenario
     {
         Prerequisite.RequireCommand("start-stop-daemon");
         Prerequisite.RequireCommand("pkill");
+        Prerequisite.RequireCommand("pgrep"); // without it "|| echo NO_SLEEP" would pass
         string o = Run("""
             P start ssd -- sleep 300
             start-stop-daemon --status --pidfile "$DIR/ssd.pid"; echo "SSD_STATUS=$?"
             start-stop-daemon --stop --pidfile "$DIR/ssd.pid" --retry TERM/5 >/dev/null; echo "SSD_STOP=$?"
-            sleep 0.2
+            waituntil 10 eval '! P status ssd'
             P status ssd; echo "AFTER_SSD=$?"
             P start pk -- sleep 300
             pkill -F "$DIR/pk.pid"; echo "PKILL=$?"
-            sleep 0.5
+            waituntil 10 eval '! P status pk'
             P status pk; echo "AFTER_PKILL=$?"
             pgrep -x sleep || echo "NO_SLEEP"
             """);

@@ -108,7 +108,7 @@ public class LifecycleGuaranteeTests : CliScenario
         // ro: the program restarts every 0.2 s while the directory is read-only (every restart writes the files).
         // full: the program reports its status 20 times a second while the tmpfs is full.
         string o = Run($$"""
-            P start ro --log "$ROOT/ro.log" --restart always -- sh -c 'sleep 0.2; exit 1'; echo "START_RO=$?"
+            P start ro --log "$ROOT/ro.log" --restart always -- sh -c '[ -e "$0" ] || { touch "$0"; sleep 0.5; }; sleep 0.2; exit 1' "$ROOT/ran"; echo "START_RO=$?"
             RO=$(supervisor ro)
             mount --bind "$DIR" "$DIR"; mount -o remount,bind,ro "$DIR"
             sleep 2

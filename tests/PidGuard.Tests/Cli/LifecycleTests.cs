@@ -89,7 +89,7 @@ public class LifecycleTests : CliScenario
             P status job; echo "STATUS2=$?"
             """);
         Assert.Equal("1", Value(o, "STATUS"));
-        Assert.Matches(@"job is dead \(PID: \d+\), last exit: code 3", o);
+        Assert.Matches(@"job is dead \(its last PID was \d+\), last exit: code 3", o);
         Assert.Equal("1", Value(o, "JSON"));
         Assert.Equal("0", Value(o, "RESTART"));
         Assert.Equal("0", Value(o, "STATUS2"));
@@ -99,7 +99,8 @@ public class LifecycleTests : CliScenario
     public void Restart_on_failure_restarts_with_backoff_and_counts()
     {
         string o = Run("""
-            P start flaky --restart on-failure -- sh -c 'sleep 0.1; exit 1'
+            # The first run outlives the start (a crash on the first exit fails the start itself), then every run fails.
+            P start flaky --restart on-failure -- sh -c '[ -e "$0" ] && { sleep 0.1; exit 1; }; touch "$0"; sleep 0.5; exit 1' "$ROOT/ran"
             sleep 2
             P status flaky --json > "$ROOT/s.json"
             P stop flaky; echo "STOP=$?"

@@ -63,7 +63,8 @@ public class SupervisedProgramTests : CliScenario
     public void While_the_program_is_down_between_restarts_status_says_restarting_and_exits_2()
     {
         string o = Run("""
-            P start flap --restart always -- sh -c 'sleep 0.2; exit 3'
+            # The first run outlives the start (a crash on the first exit fails the start itself).
+            P start flap --restart always -- sh -c '[ -e "$0" ] || { touch "$0"; sleep 0.5; }; sleep 0.2; exit 3' "$ROOT/ran"
             # Its runs last 0.2 s and the pauses between them grow (0.1, 0.2, 0.4 s ...): look until one is caught twice.
             for i in $(seq 1 100); do
               P status flap > "$ROOT/flap.txt"; TEXT=$?; P status flap --json > "$ROOT/flap.json"; JSON=$?
@@ -85,7 +86,8 @@ public class SupervisedProgramTests : CliScenario
     public void Max_restarts_gives_up_and_status_says_failed()
     {
         string o = Run("""
-            P start bad --restart always --max-restarts 2 --restart-window 60 -- sh -c 'exit 4'
+            # The first run outlives the start (a crash on the first exit fails the start itself), then every run fails.
+            P start bad --restart always --max-restarts 2 --restart-window 60 -- sh -c '[ -e "$0" ] && exit 4; touch "$0"; sleep 0.5; exit 4' "$ROOT/ran"
             waituntil 20 sh -c "! grep -q '\"phase\": \"r' '$DIR/bad.json' && grep -q '\"phase\": \"failed\"' '$DIR/bad.json'"
             sleep 0.2
             P status bad; echo "STATUS=$?"

@@ -44,7 +44,8 @@ internal sealed partial class WindowsPlatform : IPlatform, IRangeHandoff
 
     public bool CreateRuntimeDirectory(string path) => WindowsRuntimeDirectory.Create(path, _user);
 
-    public string? RuntimeDirectoryProblem(string path, FileStatus status) =>
+    /// <summary>Windows has no root: reading and writing commands check alike.</summary>
+    public string? RuntimeDirectoryProblem(string path, FileStatus status, bool rootReads) =>
         WindowsRuntimeDirectory.Problem(path, _user) is { } problem ? $"Runtime directory '{path}' {problem}." : null;
 
     public string? NetworkFileSystemName(string path)

@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using PidGuard.Cli.Native;
+
+namespace PidGuard.Cli;
+
+/// <summary>
+/// Opens a log file that must be a regular file. The open is O_NONBLOCK, so a FIFO planted at the
+/// path cannot block it (a FileStream would wait forever for a writer); anything but a regular
+/// file is then refused, naming the file.
+/// </summary>
+internal static class RegularFile
+{
+    public static FileStream OpenRead(string path, string what = "log file") => Open(path, Libc.ORdOnly, FileAccess.Read, what);
+
+    /// <summary>Opens for appending, creating it 0644 (less the umask) when missing.</summary>
+    public static FileStream OpenAppend(string path, string what = "log file") => Open(path, Libc.OWrOnly | Libc.OAppend | Libc.OCreat, FileAccess.Write, what);
+
+    private static FileStream Open(string path, int flags, FileAccess access, string what)
+    {
+        if (Directory.Exists(path))
+            throw new CliError($"{what} '{path}' is a directory, not a regular file", ExitCodes.Failure);
+        int fd = Libc.Open(path, flags | Libc.ONonBlock | Libc.ONoCtty | Libc.OCloExec, 0x1A4 /* 0644 */);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new CliError($"cannot open {what} '{path}': {Libc.ErrorText(errno)}", ExitCodes.Failure);
+        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(handle, access, 1);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new CliError($"{what} '{path}' is not a regular file (a FIFO, socket or terminal); pidguard reads and writes it only as a regular file", ExitCodes.Failure);
+        }
+        return stream;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace PidGuard.Cli;
+
+/// <summary>
+/// Saves and loads <c>NAME.start.json</c> (0644) and <c>NAME.env</c> (0600, only the owner reads it:
+/// the --env values) in the runtime directory, each written atomically (a dot-named temp file,
+/// renamed over the target), so a reader sees the old or the new file, never half of one.
+/// </summary>
+internal static class StartDefinitionFiles
+{
+    private const UnixFileMode Public = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode Secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static string DefinitionPath(DaemonPaths paths) => Path.Join(paths.Directory, paths.Name + ".start.json");
+
+    public static string SecretsPath(DaemonPaths paths) => Path.Join(paths.Directory, paths.Name + ".env");
+
+    public static void Save(DaemonPaths paths, StartRequest request)
+    {
+        Write(DefinitionPath(paths), JsonSerializer.SerializeToUtf8Bytes(StartDefinition.From(request), DefinitionJsonContext.Relaxed.StartDefinition), Public);
+        if (request.Environment.Count > 0)
+            Write(SecretsPath(paths), JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>(request.Environment), DefinitionJsonContext.Relaxed.DictionaryStringString), Secret);
+        else
+            RemoveIfRegular(SecretsPath(paths)); // a start without --env must not replay an older one's
+    }
+
+    /// <summary>The saved definition and --env values; null when nothing was saved.</summary>
+    public static (StartDefinition Definition, Dictionary<string, string> Environment)? Load(DaemonPaths paths)
+    {
+        string path = DefinitionPath(paths);
+        if (!File.Exists(path))
+            return null;
+        var definition = Parse(path, DefinitionJsonContext.Default.StartDefinition);
+        var environment = File.Exists(SecretsPath(paths)) ? Parse(SecretsPath(paths), DefinitionJsonContext.Default.DictionaryStringString) : [];
+        if (definition.Command.Count == 0)
+            throw new CliError($"'{path}' holds no command; start the daemon again with 'pidguard start {paths.Name} -- COMMAND'", ExitCodes.Failure);
+        return (definition, environment);
+    }
+
+    private static T Parse<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        try
+        {
+            using var file = RegularFile.OpenRead(path, "start definition");
+            return JsonSerializer.Deserialize(file, type) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new CliError($"'{path}' is not a valid start definition ({e.Message}); start the daemon again with 'pidguard start'", ExitCodes.Failure);
+        }
+    }
+
+    private static void Write(string path, byte[] content, UnixFileMode mode)
+    {
+        string temp = Path.Join(Path.GetDirectoryName(path), "." + Path.GetFileName(path) + ".tmp");
+        RemoveIfRegular(temp); // a leftover of a writer that died mid-write
+        using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode }))
+        {
+            File.SetUnixFileMode(file.SafeFileHandle, mode); // the umask applied at creation
+            file.Write(content);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static void RemoveIfRegular(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Exists && info.LinkTarget is null)
+            info.Delete();
+    }
+}
