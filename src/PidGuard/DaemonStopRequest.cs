@@ -5,9 +5,9 @@ namespace PidGuard;
 
 /// <summary>
 /// On Windows, where there is no SIGTERM, a program of a daemon that does not hold its lock itself (one
-/// run by <c>pidguard run</c> or <c>pidguard start</c>, whose supervisor holds it) watches its daemon's
-/// stop event with this: <see cref="Token"/> fires when <c>pidguard stop</c> asks the daemon to stop.
-/// PidGuard.Hosting does it for a supervised app. The holder itself uses <see cref="InstanceLock.StopRequested"/>.
+/// started by a supervisor that holds it) watches its daemon's stop event with this: <see cref="Token"/>
+/// fires when a stop (<see cref="DaemonStopper"/>) asks the daemon to stop. PidGuard.Hosting does it
+/// for a supervised app. The holder itself uses <see cref="InstanceLock.StopRequested"/>.
 /// </summary>
 [SupportedOSPlatform("windows")]
 public sealed class DaemonStopRequest : IDisposable

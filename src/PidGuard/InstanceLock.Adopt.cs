@@ -30,8 +30,8 @@ public sealed partial class InstanceLock
         if (!HasInheritedLock)
         {
             throw new PidGuardException(OperatingSystem.IsWindows()
-                ? $"{HandoffEnvironmentVariable} is not set: no parent is handing a lock to this process."
-                : $"{LockFdEnvironmentVariable} is not set: there is no inherited lock descriptor to adopt.");
+                ? $"{HandoffEnvironmentVariable} is '{Environment.GetEnvironmentVariable(HandoffEnvironmentVariable)}': no parent is handing a lock to this process."
+                : $"{LockFdEnvironmentVariable} is '{Environment.GetEnvironmentVariable(LockFdEnvironmentVariable)}': there is no inherited lock descriptor to adopt.");
         }
         string dir = PidGuard.RuntimeDirectory.Ensure(PidGuard.RuntimeDirectory.Resolve(options.RuntimeDirectory, p), p, options.Logger);
         var paths = DaemonPaths.For(name, dir);

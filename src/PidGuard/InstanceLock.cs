@@ -106,7 +106,8 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     public CancellationToken PidFileLost => _lost.Token;
 
     /// <summary>
-    /// Fires when <c>pidguard stop</c> (or <see cref="DaemonStopper"/>) asks this daemon to stop. Windows
+    /// Fires when a stop (<see cref="DaemonStopper.StopAsync(string, StopSchedule?, StopTarget, PidGuardOptions?, CancellationToken)"/>,
+    /// from any process) asks this daemon to stop. Windows
     /// has no SIGTERM: the stopper sets the daemon's named stop event, which this token watches; stop
     /// gracefully when it fires (PidGuard.Hosting calls StopApplication). On Linux and macOS the stop
     /// request is SIGTERM and this token never fires.
