@@ -5,14 +5,14 @@ namespace PidGuard.Cli.Cluster;
 /// <summary>The library's options and lock from <see cref="ClusterSettings"/>; unsafe or malformed settings are usage errors.</summary>
 internal static class ClusterLibrary
 {
-    public static PostgresClusterOptions Options(ClusterSettings s, string runtimeDirectory)
+    public static PostgresClusterOptions Options(ClusterSettings s, string? runtimeDirectory)
     {
         var o = new PostgresClusterOptions
         {
             ConnectionString = s.Connection,
             HostName = ClusterSettings.HostName,
             AcquireHostLock = false, // the supervisor holds the host lock already
-            LocalOptions = new PidGuardOptions { RuntimeDirectory = runtimeDirectory },
+            LocalOptions = runtimeDirectory is null ? null : new PidGuardOptions { RuntimeDirectory = runtimeDirectory },
         };
         if (s.Namespace is { } ns)
             o.Namespace = ns;
@@ -37,5 +37,5 @@ internal static class ClusterLibrary
         return o;
     }
 
-    public static PostgresClusterLock Lock(string name, ClusterSettings s, string runtimeDirectory) => new(name, Options(s, runtimeDirectory));
+    public static PostgresClusterLock Lock(string name, ClusterSettings s, string? runtimeDirectory) => new(name, Options(s, runtimeDirectory));
 }
