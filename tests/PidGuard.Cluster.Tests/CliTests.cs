@@ -228,6 +228,43 @@ public sealed class CliTests(PostgresFixture pg) : IDisposable
     }
 
     [Fact]
+    public void Restart_replays_the_cluster_scope_and_the_program_gets_a_larger_token()
+    {
+        string name = Names.Unique("cli");
+        var probe = Probe("a");
+        var (code, output) = Tool("host-a", ["start", name, "--cluster", pg.ConnectionString, .. Timing, "--", .. probe.Command()]);
+        Assert.True(code == 0, output);
+        probe.WaitStarted(30_000, () => output);
+        long first = probe.Epoch;
+        File.Delete(probe.PidFile);
+        var (restarted, restartOutput) = Tool("host-a", "restart", name);
+        Assert.True(restarted == 0, restartOutput);
+        probe.WaitStarted(30_000, () => restartOutput);
+        Assert.True(probe.Epoch > first, $"epoch {probe.Epoch} after {first}");
+        var status = StatusJson("host-b", name);
+        Assert.Equal(probe.Epoch, status.GetProperty("epoch").GetInt64());
+        Assert.Equal("host-a", status.GetProperty("host").GetString());
+        Assert.Equal(0, Tool("host-b", "stop", name, "--cluster", pg.ConnectionString).Code);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_program_run_as_another_user_also_dies_with_its_SIGKILLed_supervisor()
+    {
+        Assert.SkipUnless(PostgresServer.IsRoot && OperatingSystem.IsLinux(), "--user needs root (and this test, Linux)");
+        string name = Names.Unique("cli");
+        var probe = Probe("a");
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)0x1ED); // 0755, and 0777 for the probe: the program runs as nobody
+        File.SetUnixFileMode(probe.Directory, (UnixFileMode)0x1FF);
+        var a = Run("host-a", name, probe, false, "--user", "nobody");
+        probe.WaitStarted(30_000, () => a.Output);
+        string uid = File.ReadAllLines($"/proc/{probe.Pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[1];
+        Assert.Equal("65534", uid);
+        a.Kill9();
+        Assert.True(Wait.Until(() => !probe.Alive, 5_000), "the program (as nobody) outlived its SIGKILLed supervisor");
+    }
+
+    [Fact]
     public void A_server_that_cannot_be_reached_is_an_error_naming_it_not_a_hang()
     {
         string name = Names.Unique("cli");
