@@ -33,7 +33,7 @@ internal static class LockFile
             status = p.FStat(fd, path);
             if (!status.IsRegularFile)
                 throw new PidGuardException($"Lock file '{path}' is {status.Describe()}, not a regular file.", path);
-            if (status.OwnerUid != p.EffectiveUserId && p.EffectiveUserId != 0) // root: a lock file of the directory's user
+            if (!FileOwnership.IsOurs(p, status, path))
                 throw new PidGuardException($"Lock file '{path}' is owned by uid {status.OwnerUid}, not by the current user (uid {p.EffectiveUserId}).", path);
             if (status.Links > 1)
                 throw new PidGuardException($"Lock file '{path}' has {status.Links} hard links: it is also another file, which PidGuard will not lock or change.", path);

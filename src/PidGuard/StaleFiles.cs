@@ -54,7 +54,7 @@ internal static class StaleFiles
         var st = p.LStat(path);
         if (st is null)
             return true;
-        if (!st.Value.IsRegularFile || (st.Value.OwnerUid != p.EffectiveUserId && p.EffectiveUserId != 0))
+        if (!st.Value.IsRegularFile || !FileOwnership.IsOurs(p, st.Value, path))
             return false;
         p.Unlink(path);
         return true;

@@ -31,9 +31,12 @@ public class LogTests : CliScenario
     public void Supervisor_lines_carry_a_timestamp_and_logs_follow_goes_across_rotations()
     {
         string o = Run("""
-            P start rot --log-max-size 2K --log-keep 50 -- sh -c 'sleep 1; i=0; while [ $i -lt 400 ]; do i=$((i+1)); echo "entry $i padded out to about forty-five bytes"; [ $((i % 50)) = 0 ] && sleep 0.3; done; sleep 300'
-            P logs rot -f -n 0 > "$ROOT/followed" &
+            P start rot --log-max-size 2K --log-keep 50 -- sh -c 'echo ready; while [ ! -e "$1" ]; do sleep 0.05; done; i=0; while [ $i -lt 400 ]; do i=$((i+1)); echo "entry $i padded out to about forty-five bytes"; [ $((i % 50)) = 0 ] && sleep 0.3; done; sleep 300' sh "$ROOT/go"
+            waitfor "$DIR/rot.log" '^ready'
+            P logs rot -f -n 1 > "$ROOT/followed" &
             FOLLOWER=$!
+            waitfor "$ROOT/followed" '^ready'
+            touch "$ROOT/go"
             waitfor "$DIR/rot.log" 'entry 400'
             sleep 0.6
             kill $FOLLOWER

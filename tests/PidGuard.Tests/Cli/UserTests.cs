@@ -13,20 +13,20 @@ public class UserTests : CliScenario
         RequireRoot();
         string o = Run("""
             P start asnobody --user nobody -- sh -c 'echo "ID=$(id -u):$(id -g)"; echo "GROUPS=$(id -G)"; echo "HOME=$HOME"; echo "USER=$USER"; echo "LOGNAME=$LOGNAME"; sleep 300'; echo "START=$?"
-            waitfor "$DIR/asnobody.log" LOGNAME=
+            waitfor "$DIR/asnobody.log" '^LOGNAME='
             cat "$DIR/asnobody.log"
             echo "EXPECTED_GROUPS=$(id -G nobody)"
             echo "PROCESS_USER=$(ps -o user= -p "$(cat "$DIR/asnobody.pid")")"
             echo "SUPERVISOR_USER=$(ps -o user= -p "$(supervisor asnobody)")"
             P signal asnobody CONT >/dev/null; echo "SIGNAL=$?"
             P start grp --user nobody:daemon -- sh -c 'echo "GID=$(id -g)"; sleep 300'
-            waitfor "$DIR/grp.log" GID=
+            waitfor "$DIR/grp.log" '^GID='
             cat "$DIR/grp.log"
             P start num --user 65534 --group 1 -- sh -c 'echo "NUM=$(id -u):$(id -g)"; sleep 300'
-            waitfor "$DIR/num.log" NUM=
+            waitfor "$DIR/num.log" '^NUM='
             cat "$DIR/num.log"
             P start nopw --user 4242:4242 -- sh -c 'echo "NOPW=$(id -u):$(id -g) HOME=$HOME"; sleep 300'
-            waitfor "$DIR/nopw.log" NOPW=
+            waitfor "$DIR/nopw.log" '^NOPW='
             cat "$DIR/nopw.log"
             P run fg --user nobody -- id -u; echo "RUN=$?"
             P stop asnobody; echo "STOP=$?"

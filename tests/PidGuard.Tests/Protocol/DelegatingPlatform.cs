@@ -46,6 +46,9 @@ internal class DelegatingPlatform(IPlatform inner) : IPlatform
     public virtual IReadOnlyList<int> FindLockHolders(FileStatus lockFile) => inner.FindLockHolders(lockFile);
     public virtual bool HoldsLock(int pid, FileStatus lockFile) => inner.HoldsLock(pid, lockFile);
     public virtual IReadOnlyList<int> ProcessGroupMembers(int processGroup) => inner.ProcessGroupMembers(processGroup);
+    public virtual IReadOnlyList<int> SessionMembers(int session) => inner.SessionMembers(session);
+    public virtual ProcessStatus? GetProcessStatus(int pid) => inner.GetProcessStatus(pid);
+    public virtual bool CanSeeLockHolders => inner.CanSeeLockHolders;
     public virtual bool IsTerminal(int fd) => inner.IsTerminal(fd);
     public virtual int? ForegroundProcessGroup(int fd) => inner.ForegroundProcessGroup(fd);
     public virtual int OwnProcessGroup => inner.OwnProcessGroup;

@@ -36,7 +36,7 @@ public sealed class HandOffTests : IDisposable
         var log = new CapturingLogger();
         var held = _dir.Acquire("handed", o => o.Logger = log);
         var result = await held.HandOffAsync(
-            Child(HostProcess.Dotnet, HostProcess.HostDll, "hold", "handed", _dir.Runtime, "--adopt", "--ms", "1000"),
+            Child(ChildProcess.Dotnet, ChildProcess.HostDll, "hold", "handed", _dir.Runtime, "--adopt", "--ms", "1000"),
             TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.Equal(result.ChildPid, result.OwnerPid);
         Assert.Equal(LockOwnership.Handoff, held.Ownership);

@@ -193,7 +193,7 @@ public sealed class InstanceLockLifecycleTests : IDisposable
         var paths = _dir.Paths("nowrite");
         Directory.CreateDirectory(Path.Join(paths.PidFile, "occupied"));
         var e = Assert.Throws<PidGuardException>(() => _dir.Acquire("nowrite"));
-        Assert.StartsWith($"Cannot write the files of 'nowrite' in '{_dir.Runtime}': rename", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Cannot start 'nowrite': pid file '{paths.PidFile}'", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(paths.StateFile));
         Assert.False(File.Exists(paths.PidTempFile));
         Assert.False(LockFile.IsHeld(_p, paths.LockFile));

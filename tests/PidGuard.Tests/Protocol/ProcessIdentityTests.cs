@@ -101,10 +101,10 @@ public class ProcessIdentityTests
         var record = Record(pid: 1, token: "t");
         record.Supervisor = new ProcessRecord { Pid = Self, StartToken = ProcessIdentity.GetStartToken(Self) };
         Assert.Null(ProcessIdentity.SupervisorMismatch(record, P));
-        Assert.Null(ProcessIdentity.MismatchOfMainOrSupervisor(Self, record, P));
+        Assert.Null(DaemonIdentity.MainOrSupervisorProblem(Self, record, null, P));
         // The main process named in the record is checked as the main process, not as the supervisor.
         Assert.Equal("PID 1 now belongs to another process (start time " + ProcessIdentity.GetStartToken(1) + ", expected t): the PID was reused",
-            ProcessIdentity.MismatchOfMainOrSupervisor(1, record, P));
+            DaemonIdentity.MainOrSupervisorProblem(1, record, null, P));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class ProcessIdentityTests
     {
         var record = Record(token: "wrong");
         record.Supervisor = new ProcessRecord { Pid = Self, StartToken = ProcessIdentity.GetStartToken(Self) };
-        Assert.StartsWith($"PID {Self} now belongs to another process", ProcessIdentity.MismatchOfMainOrSupervisor(Self, record, P), StringComparison.Ordinal);
+        Assert.StartsWith($"PID {Self} now belongs to another process", DaemonIdentity.MainOrSupervisorProblem(Self, record, null, P), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class ProcessIdentityTests
         record.Pid = 1;
         record.Supervisor = new ProcessRecord { Pid = Self, StartToken = "wrong" };
         Assert.StartsWith($"PID {Self} now belongs to another process", ProcessIdentity.SupervisorMismatch(record, P), StringComparison.Ordinal);
-        Assert.Contains("expected wrong", ProcessIdentity.MismatchOfMainOrSupervisor(Self, record, P), StringComparison.Ordinal);
+        Assert.Contains("expected wrong", DaemonIdentity.MainOrSupervisorProblem(Self, record, null, P), StringComparison.Ordinal);
         record.Supervisor = new ProcessRecord { Pid = Self, StartToken = ProcessIdentity.GetStartToken(Self) };
         record.BootId = "another-boot";
         Assert.Equal("the state file was written before the last reboot", ProcessIdentity.SupervisorMismatch(record, P));

@@ -25,7 +25,7 @@ public class StaleFilesTests : IDisposable
     {
         var paths = Leftovers("held", InstanceLockTests.DeadPid());
         using var holder = LockFile.TryLockExclusive(_p, paths.LockFile)!;
-        Assert.False(StaleFiles.TryClean(_p, paths));
+        Assert.False(StaleFiles.TryClean(_p, paths, out _));
         Assert.True(File.Exists(paths.PidFile));
         Assert.True(File.Exists(paths.StateFile));
     }
@@ -37,7 +37,7 @@ public class StaleFilesTests : IDisposable
         using (LockFile.TryLockExclusive(_p, paths.LockFile)!)
         {
         }
-        Assert.True(StaleFiles.TryClean(_p, paths));
+        Assert.True(StaleFiles.TryClean(_p, paths, out _));
         Assert.False(File.Exists(paths.PidFile));
         Assert.False(File.Exists(paths.StateFile));
         Assert.True(File.Exists(paths.LockFile));
@@ -53,7 +53,7 @@ public class StaleFilesTests : IDisposable
         }
         bool? heldDuringUnlink = null;
         var spy = new UnlinkSpy(path => heldDuringUnlink ??= LockFile.IsHeld(Platforms.Current, paths.LockFile));
-        Assert.True(StaleFiles.TryClean(spy, paths));
+        Assert.True(StaleFiles.TryClean(spy, paths, out _));
         Assert.True(heldDuringUnlink);
         Assert.False(LockFile.IsHeld(_p, paths.LockFile));
     }
@@ -62,7 +62,7 @@ public class StaleFilesTests : IDisposable
     public void A_legacy_pid_file_of_a_dead_process_is_removed()
     {
         var paths = Leftovers("legacy-dead", InstanceLockTests.DeadPid());
-        Assert.True(StaleFiles.TryClean(_p, paths));
+        Assert.True(StaleFiles.TryClean(_p, paths, out _));
         Assert.False(File.Exists(paths.PidFile));
         Assert.False(File.Exists(paths.StateFile));
         Assert.False(File.Exists(paths.LockFile)); // the cleanup creates no lock file
@@ -72,9 +72,9 @@ public class StaleFilesTests : IDisposable
     public void A_legacy_pid_file_of_a_live_process_is_kept()
     {
         var paths = Leftovers("legacy-live", Environment.ProcessId);
-        Assert.False(StaleFiles.TryClean(_p, paths));
+        File.Delete(paths.StateFile); // legacy: a pid file alone, no lock file, no state file
+        Assert.False(StaleFiles.TryClean(_p, paths, out _));
         Assert.True(File.Exists(paths.PidFile));
-        Assert.True(File.Exists(paths.StateFile));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class StaleFilesTests : IDisposable
     {
         var paths = Leftovers("legacy-garbage", 2);
         File.WriteAllText(paths.PidFile, "garbage\n");
-        Assert.True(StaleFiles.TryClean(_p, paths));
+        Assert.True(StaleFiles.TryClean(_p, paths, out _));
         Assert.False(File.Exists(paths.PidFile));
     }
 
@@ -90,7 +90,7 @@ public class StaleFilesTests : IDisposable
     public void Missing_files_count_as_cleaned()
     {
         RuntimeDirectory.Ensure(_dir.Runtime);
-        Assert.True(StaleFiles.TryClean(_p, _dir.Paths("nothing")));
+        Assert.True(StaleFiles.TryClean(_p, _dir.Paths("nothing"), out _));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class StaleFilesTests : IDisposable
         var paths = Leftovers("dir", InstanceLockTests.DeadPid());
         File.Delete(paths.PidFile);
         Directory.CreateDirectory(paths.PidFile);
-        Assert.False(StaleFiles.TryClean(_p, paths));
+        Assert.False(StaleFiles.TryClean(_p, paths, out _));
         Assert.True(Directory.Exists(paths.PidFile));
         Assert.False(File.Exists(paths.StateFile)); // the state file is still cleaned
     }
@@ -108,11 +108,14 @@ public class StaleFilesTests : IDisposable
     public void A_state_file_that_is_a_symbolic_link_is_left_alone()
     {
         var paths = Leftovers("link", InstanceLockTests.DeadPid());
+        using (LockFile.TryLockExclusive(_p, paths.LockFile)!)
+        {
+        }
         string target = Path.Join(_dir.Root, "target.json");
         File.WriteAllText(target, "keep");
         File.Delete(paths.StateFile);
         File.CreateSymbolicLink(paths.StateFile, target);
-        Assert.True(StaleFiles.TryClean(_p, paths));
+        Assert.True(StaleFiles.TryClean(_p, paths, out _));
         Assert.False(File.Exists(paths.PidFile));
         Assert.NotNull(new FileInfo(paths.StateFile).LinkTarget);
         Assert.Equal("keep", File.ReadAllText(target));
@@ -124,7 +127,7 @@ public class StaleFilesTests : IDisposable
         Prerequisite.RequireRoot("chown to another user");
         var paths = Leftovers("foreign", InstanceLockTests.DeadPid());
         GiveToNobody(paths.PidFile, paths.StateFile);
-        Assert.False(StaleFiles.TryClean(_p, paths));
+        Assert.False(StaleFiles.TryClean(_p, paths, out _));
         Assert.True(File.Exists(paths.PidFile));
         Assert.True(File.Exists(paths.StateFile));
     }
