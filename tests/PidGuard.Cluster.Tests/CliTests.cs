@@ -55,7 +55,7 @@ public sealed class CliTests(PostgresFixture pg) : IDisposable
 
     private async Task TerminateBackendAsync(int backendPid)
     {
-        await using var connection = new NpgsqlConnection(pg.ConnectionString);
+        await using var connection = new NpgsqlConnection(pg.ConnectionString + ";Pooling=false"); // a pooled one may predate a server restart of another test
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var cmd = new NpgsqlCommand("SELECT pg_terminate_backend($1)", connection);
         cmd.Parameters.Add(new() { Value = backendPid });
