@@ -53,6 +53,14 @@ public sealed class CliTests(PostgresFixture pg) : IDisposable
         return JsonDocument.Parse(output).RootElement;
     }
 
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Join(dir.FullName, "PidGuard.slnx")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("PidGuard.slnx not found above " + AppContext.BaseDirectory);
+    }
+
     private async Task TerminateBackendAsync(int backendPid)
     {
         await using var connection = new NpgsqlConnection(pg.ConnectionString + ";Pooling=false"); // a pooled one may predate a server restart of another test
@@ -81,6 +89,10 @@ public sealed class CliTests(PostgresFixture pg) : IDisposable
         Assert.Equal(a.Pid, status.GetProperty("pid").GetInt32());
         Assert.Equal(probe.Epoch, status.GetProperty("epoch").GetInt64()); // the program got PIDGUARD_CLUSTER_EPOCH
         Assert.True(status.GetProperty("heartbeatAgeSeconds").GetDouble() < FastTiming.RenewDeadline.TotalSeconds);
+
+        string docs = File.ReadAllText(Path.Join(RepositoryRoot(), "docs", "JSON.md")); // every printed field is documented
+        foreach (var field in status.EnumerateObject())
+            Assert.Contains($"`{field.Name}`", docs, StringComparison.Ordinal);
 
         var (textCode, text) = Tool("host-b", "status", name, "--cluster", pg.ConnectionString);
         Assert.Equal(0, textCode);

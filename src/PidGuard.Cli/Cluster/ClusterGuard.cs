@@ -88,7 +88,6 @@ internal sealed class ClusterGuard : IAsyncDisposable
         await _done.CancelAsync().ConfigureAwait(false);
         foreach (var w in _watches)
             w.Dispose();
-        _spawner.Dispose();
         await _lease.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -6,8 +6,9 @@ namespace PidGuard.Cli.Cluster;
 /// One thread that lives as long as the supervisor and starts every program. Linux sends the
 /// parent-death signal (<see cref="FencedExec"/>) when the *thread* that created the child ends, not
 /// the process: a program started from a thread-pool thread would be killed when that thread retires.
+/// So this thread is never ended: it lives until the process exits.
 /// </summary>
-internal sealed class SpawnThread : IDisposable
+internal sealed class SpawnThread
 {
     private readonly BlockingCollection<Action> _work = new();
 
@@ -39,7 +40,4 @@ internal sealed class SpawnThread : IDisposable
         });
         return done.Task.GetAwaiter().GetResult();
     }
-
-    // The thread is never ended: it must outlive every program it started, so it lives until the process exits.
-    public void Dispose() => _work.CompleteAdding();
 }
