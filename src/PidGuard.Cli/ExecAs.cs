@@ -40,6 +40,12 @@ internal static unsafe class ExecAs
             return Fail($"cannot become {Describe(user, uid)}: {LastError()}", ExitCodes.CannotExecute);
         if (Libc.GetUid() != uid || Libc.GetEUid() != uid || Libc.GetEGid() != gid)
             return Fail($"the switch to {Describe(user, uid)} did not take", ExitCodes.CannotExecute);
+        return ExecProgram(path, argv, $" as {Describe(user, uid)}");
+    }
+
+    /// <summary>Puts SIGPIPE and the signal mask back to their defaults and execs; returns (126 or 127) only on failure.</summary>
+    public static int ExecProgram(string path, string[] argv, string asWho = "")
+    {
         Libc.Signal(Libc.SigPipe, 0); // SIG_DFL
         byte* empty = stackalloc byte[256];
         new Span<byte>(empty, 256).Clear();
@@ -48,7 +54,7 @@ internal static unsafe class ExecAs
         int errno = Marshal.GetLastPInvokeError();
         return errno == 2 /* ENOENT */
             ? Fail($"{argv[0]}: command not found ('{path}')", ExitCodes.CommandNotFound)
-            : Fail($"cannot run '{path}' as {Describe(user, uid)}: {Libc.ErrorText(errno)}", ExitCodes.CannotExecute);
+            : Fail($"cannot run '{path}'{asWho}: {Libc.ErrorText(errno)}", ExitCodes.CannotExecute);
     }
 
     private static int SetOnlyGroup(uint gid) => Libc.SetGroups(1, &gid);
@@ -85,9 +91,9 @@ internal static unsafe class ExecAs
 
     private static string Describe(string user, uint uid) => user.Length > 0 ? $"user '{user}'" : $"uid {uid}";
 
-    private static string LastError() => Libc.ErrorText(Marshal.GetLastPInvokeError());
+    public static string LastError() => Libc.ErrorText(Marshal.GetLastPInvokeError());
 
-    private static int Fail(string message, int code)
+    public static int Fail(string message, int code)
     {
         Output.Error.WriteLine($"pidguard: {message}");
         return code;

@@ -58,6 +58,19 @@ internal sealed class SignalForwarder : IDisposable
         }
     }
 
+    /// <summary>Acts as if <paramref name="signal"/> had arrived (the supervisor deciding to stop its program itself).</summary>
+    public void Raise(int signal, bool stops) => OnSignal(signal, stops);
+
+    /// <summary>SIGKILL to the program, if one runs (its leftovers are ended after it exits).</summary>
+    public void KillProgram()
+    {
+        lock (Gate)
+        {
+            if (_program is { HasExited: false } program)
+                program.Signal(Signals.Kill);
+        }
+    }
+
     private void OnSignal(int signal, bool stops)
     {
         lock (Gate)

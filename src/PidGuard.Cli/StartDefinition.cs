@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using PidGuard.Cli.Cluster;
 
 namespace PidGuard.Cli;
 
@@ -26,6 +27,9 @@ internal sealed class StartDefinition
     public double RestartWindowSeconds { get; set; } = 60;
     public double? WaitReadySeconds { get; set; }
 
+    /// <summary>--cluster: the namespace and timings; the connection (it may hold a password) is kept in NAME.env.</summary>
+    public ClusterDefinition? Cluster { get; set; }
+
     public static StartDefinition From(StartRequest r) => new()
     {
         Command = [.. r.Command],
@@ -41,6 +45,7 @@ internal sealed class StartDefinition
         MaxRestarts = r.MaxRestarts,
         RestartWindowSeconds = r.RestartWindow.TotalSeconds,
         WaitReadySeconds = r.WaitReady?.TotalSeconds,
+        Cluster = r.Cluster is { } c ? ClusterDefinition.From(c) : null,
     };
 
     public StartRequest ToRequest(IReadOnlyDictionary<string, string> environment, TimeSpan? waitReady) => new()
@@ -59,6 +64,7 @@ internal sealed class StartDefinition
         MaxRestarts = MaxRestarts,
         RestartWindow = TimeSpan.FromSeconds(RestartWindowSeconds),
         WaitReady = waitReady ?? (WaitReadySeconds is { } s ? TimeSpan.FromSeconds(s) : null),
+        Cluster = Cluster?.ToSettings(environment),
     };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"StartDefinition({ShellQuote.Join(Command)})");
@@ -66,6 +72,7 @@ internal sealed class StartDefinition
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(StartDefinition))]
+[JsonSerializable(typeof(ClusterDefinition))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class DefinitionJsonContext : JsonSerializerContext
 {

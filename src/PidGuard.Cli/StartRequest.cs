@@ -32,6 +32,9 @@ internal sealed record StartRequest
 
     public TimeSpan? WaitReady { get; init; }
 
+    /// <summary>--cluster: the supervisor holds the cluster lease (the connection travels in <see cref="Environment"/> as PIDGUARD_CLUSTER).</summary>
+    public Cluster.ClusterSettings? Cluster { get; init; }
+
     /// <summary>The program's environment on top of this process's: the env files in order, then --env.</summary>
     public Dictionary<string, string> ProgramEnvironment()
     {

@@ -59,7 +59,8 @@ internal static class Starter
             return Failed(paths, request, "interrupted before the supervisor started; nothing was left running", logStart, ExitCodes.Interrupted);
         }
 
-        var limit = request.WaitReady ?? ProgramStartTimeout;
+        // Under a cluster lease the program starts only once the previous holder's lease ran out: at most a lease duration.
+        var limit = (request.WaitReady ?? ProgramStartTimeout) + (request.Cluster is null ? TimeSpan.Zero : request.Cluster.LeaseDuration ?? TimeSpan.FromSeconds(15));
         var probe = new PidGuardOptions { RuntimeDirectory = paths.Directory }; // the owner window lets the pid file follow the state file
         while (true)
         {
@@ -68,6 +69,8 @@ internal static class Starter
             bool ours = record?.Supervisor?.Pid == supervisorPid;
             if (status.State is DaemonState.Stale or DaemonState.NotRunning || !ours)
             {
+                if (request.Cluster is not null && await Cluster.ClusterConflict.FindAsync(paths, request.Cluster, supervisorPid).ConfigureAwait(false) is { } holder)
+                    return Failed(paths, request, holder, logStart, ExitCodes.AlreadyRunning);
                 var exit = StateFile.Read(paths.StateFile)?.LastExit;
                 return Failed(paths, request, ExitedDuringStart(request, exit), logStart, CodeOf(exit));
             }
@@ -197,6 +200,8 @@ internal static class Starter
             args.AddRange(["--group", group]);
         if (request.MaxRestarts is { } max)
             args.AddRange(["--max-restarts", max.ToString(CultureInfo.InvariantCulture), "--restart-window", request.RestartWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
+        if (request.Cluster is { } cluster)
+            args.AddRange(Cluster.ClusterOptions.SupervisorArguments(cluster));
         args.Add("--");
         args.AddRange(request.Command);
         if (request.Umask is { } umask)

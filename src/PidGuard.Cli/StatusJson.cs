@@ -40,6 +40,8 @@ internal sealed record ListJson(int SchemaVersion, string RuntimeDirectory, bool
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(StatusJson))]
 [JsonSerializable(typeof(ListJson))]
+[JsonSerializable(typeof(Cluster.ClusterStatusJson))]
+[JsonSerializable(typeof(Cluster.ClusterListJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>The version of the JSON the tool prints; raised when a field changes meaning or goes away.</summary>

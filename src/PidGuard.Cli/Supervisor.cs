@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using PidGuard.Cli.Cluster;
 
 namespace PidGuard.Cli;
 
@@ -23,6 +24,12 @@ internal sealed record SupervisorSettings
 
     /// <summary>--user/--group: who the program runs as (null: as the supervisor).</summary>
     public RunAs? RunAs { get; init; }
+
+    /// <summary>--cluster: the lease is taken before the program starts (null: host-local only).</summary>
+    public ClusterSettings? Cluster { get; init; }
+
+    /// <summary>How long to wait for the cluster lease when another host holds it (zero: fail at once).</summary>
+    public TimeSpan ClusterWait { get; init; }
 }
 
 /// <summary>
@@ -40,11 +47,26 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
     private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(5);
 
     private LogFileWriter? _log;
+    private ClusterGuard? _cluster;
 
     public async Task<int> RunAsync()
     {
         if (settings.LogFile is { } logFile)
             _log = new LogFileWriter(logFile, settings.LogMaxSize, settings.LogKeep);
+        if (settings.Cluster is { } cluster)
+        {
+            try
+            {
+                _cluster = await ClusterGuard.AcquireAsync(paths, cluster, settings.ClusterWait, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                held.Dispose(); // nothing ran: the name is free again on this host
+                _log?.Dispose();
+                throw;
+            }
+            Say(_cluster.Describe);
+        }
         using var pump = _log is null ? null : LogPump.Start(_log);
         using var reopen = _log is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, ctx =>
         {
@@ -53,6 +75,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         });
         using var signals = new SignalForwarder();
         using var notify = StartNotifyListener();
+        _cluster?.Watch(signals, Say);
         Try(() => held.UpdateState(s =>
         {
             s.LogFile = settings.LogFile;
@@ -71,13 +94,14 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
             DaemonProcess program;
             lock (signals.Gate)
             {
-                if (signals.IsStopping)
+                if (signals.IsStopping || _cluster is { MayStart: false })
                     break;
                 if (_log is not null)
                     Say($"starting {ShellQuote.Join(settings.Command)}{(settings.RunAs is { } user ? $" as {user.Text}" : "")}"); // before its first line
                 try
                 {
-                    program = held.StartProcess(ProgramRequest(notify));
+                    var request = ProgramRequest(notify);
+                    program = _cluster is null ? held.StartProcess(request) : _cluster.Start(() => held.StartProcess(request));
                 }
                 catch (PidGuardException e)
                 {
@@ -95,7 +119,7 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                 Try(() => held.RecordMainProcess(program));
                 last = await program.Exited.ConfigureAwait(false);
                 signals.Attach(null);
-                int leftovers = await held.EndLeftoversAsync(program, LeftoverGrace).ConfigureAwait(false);
+                int leftovers = await held.EndLeftoversAsync(program, _cluster?.LeftoverGrace(LeftoverGrace) ?? LeftoverGrace).ConfigureAwait(false);
                 program.Reap();
                 pump?.Drain(); // the program's last words go before the line that says it exited
                 Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
@@ -130,10 +154,15 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
             int count = restarts;
             Try(() => held.UpdateState(s => s.Restarts = count));
         }
+        bool lost = _cluster is { IsLost: true };
+        if (_cluster is not null)
+            await _cluster.DisposeAsync().ConfigureAwait(false); // the program and its leftovers are gone: release, then the host lock
         if (failed && !settings.Foreground)
             held.ReleaseKeepingFiles(); // status: dead, with the last exit
         else
             held.Dispose();
+        if (lost)
+            return ClusterGuard.LostExitCode;
         if (settings.Foreground)
             return last is null ? ExitCodes.Failure : last.Signal is { } sig ? 128 + sig : last.Code ?? ExitCodes.Failure;
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
@@ -149,7 +178,9 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
 
     private DaemonStartInfo ProgramRequest(NotifyListener? notify)
     {
-        var program = settings.RunAs is { Changes: true } runAs ? ThroughExecAs(runAs) : new DaemonStartInfo(settings.Command[0], settings.Command.Skip(1));
+        var program = settings.RunAs is { Changes: true } runAs ? ThroughExecAs(runAs)
+            : _cluster is not null ? ClusterGuard.Fenced(new DaemonStartInfo(settings.Command[0]).ResolveProgram(), settings.Command)
+            : new DaemonStartInfo(settings.Command[0], settings.Command.Skip(1));
         // In the background the program leads a session of its own; in the foreground a process group,
         // unless this is a terminal's foreground job (then Ctrl-C and Ctrl-Z reach it directly).
         program.Grouping = settings.Foreground ? ProcessGrouping.Interactive : ProcessGrouping.NewSession;
@@ -159,6 +190,8 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         environment[InstanceLock.NameEnvironmentVariable] = paths.Name;
         environment[RuntimeDirectory.EnvironmentVariable] = paths.Directory;
         environment["NOTIFY_SOCKET"] = notify?.Address;
+        if (_cluster is not null)
+            environment[PidGuard.Cluster.Postgres.ClusterEnvironment.EpochVariable] = _cluster.EpochText;
         if (settings.RunAs is { } user)
         {
             environment["HOME"] = user.Home;
@@ -175,7 +208,12 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
     {
         string path = new DaemonStartInfo(settings.Command[0]).ResolveProgram();
         var self = SelfCommand.Get();
-        return new DaemonStartInfo(self[0], [.. self.Skip(1), .. ExecAs.Arguments(runAs, path, settings.Command)]);
+        // Under a cluster lease the user's process execs this tool again to ask for the parent-death
+        // signal: a change of user clears it, so it must be asked for after the switch.
+        IReadOnlyList<string> command = _cluster is null ? settings.Command : [.. self, .. FencedExec.Arguments(Environment.ProcessId, path, settings.Command)];
+        if (_cluster is not null)
+            path = self[0];
+        return new DaemonStartInfo(self[0], [.. self.Skip(1), .. ExecAs.Arguments(runAs, path, command)]);
     }
 
     private NotifyListener? StartNotifyListener()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PidGuard.Cli.Cluster;
 using PidGuard.Cli.Native;
 
 namespace PidGuard.Cli.Commands;
@@ -16,8 +17,12 @@ internal static class ListCommand
         command.Aliases.Add("ls");
         command.Options.Add(dir);
         command.Options.Add(json);
-        command.SetAction((result, _) => CommandAction.RunAsync(() =>
+        var cluster = new ClusterOptions(timings: false);
+        cluster.AddTo(command);
+        command.SetAction((result, ct) => CommandAction.RunAsync(() =>
         {
+            if (cluster.Read(result, environmentTurnsOn: false) is { } settings)
+                return ClusterAdminCommands.ListAsync(settings, result.GetValue(json), ct);
             string directory = RuntimeDirectory.Resolve(result.GetValue(dir));
             var options = new PidGuardOptions { RuntimeDirectory = directory, OwnerWaitWindow = TimeSpan.Zero };
             var statuses = Probe(DaemonNames.In(directory).ToArray(), options);

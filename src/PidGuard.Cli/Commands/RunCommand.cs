@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using PidGuard.Cli.Cluster;
 
 namespace PidGuard.Cli.Commands;
 
@@ -8,7 +10,7 @@ internal static class RunCommand
     {
         var tokens = new Argument<string[]>("NAME COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "Daemon name (unless --name/--pidfile), then the command and its arguments (after --)." };
         var selector = new DaemonSelector();
-        var wait = new Option<double>("--wait", "-w") { Description = "Wait up to SEC seconds for the lock instead of failing at once.", HelpName = "SEC" };
+        var wait = new Option<double>("--wait", "-w") { Description = "Wait up to SEC seconds for the lock (with --cluster: the host lock, then the cluster lease) instead of failing at once.", HelpName = "SEC" };
         var conflict = new Option<int>("--conflict-exit-code") { Description = "Exit code when another instance runs.", DefaultValueFactory = _ => ExitCodes.AlreadyRunning, HelpName = "N" };
         var command = new Command("run", "Run COMMAND in the foreground as the single instance of NAME: take the lock, run it holding the lock (the pid file names it), forward TERM/INT/HUP/QUIT/USR1/USR2, end what it leaves behind when it exits, remove the pid file, exit with its code (128+N when killed by signal N).");
         command.Arguments.Add(tokens);
@@ -19,6 +21,8 @@ internal static class RunCommand
         command.Options.Add(conflict);
         command.Options.Add(user);
         command.Options.Add(group);
+        var cluster = new ClusterOptions(timings: true);
+        cluster.AddTo(command);
         command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
         {
             const string usage = "pidguard run NAME [OPTIONS] -- COMMAND [ARGS...]";
@@ -32,18 +36,25 @@ internal static class RunCommand
             var waitFor = Seconds.Parse(result.GetValue(wait), "--wait");
             var runAs = RunAs.Resolve(result.GetValue(user), result.GetValue(group));
             runAs?.CheckAllowed();
+            var clusterSettings = cluster.Read(result, environmentTurnsOn: true);
+            if (clusterSettings is not null)
+                ClusterLibrary.Options(clusterSettings, paths.Directory); // unsafe timings are a usage error before anything is locked
             var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = argv, Supervising = true };
-            InstanceLock held;
+            var waited = Stopwatch.StartNew();
             try
             {
-                held = await InstanceLock.AcquireAsync(paths.Name, options, waitFor, ct).ConfigureAwait(false);
+                var held = await InstanceLock.AcquireAsync(paths.Name, options, waitFor, ct).ConfigureAwait(false);
+                var settings = new SupervisorSettings
+                {
+                    Command = argv, Foreground = true, RunAs = runAs, Cluster = clusterSettings,
+                    ClusterWait = waitFor is { } w && w > waited.Elapsed ? w - waited.Elapsed : TimeSpan.Zero,
+                };
+                return await new Supervisor(paths, settings, held).RunAsync().ConfigureAwait(false);
             }
             catch (AlreadyRunningException e)
             {
                 return CommandAction.Fail(e.Message, conflictCode);
             }
-            var settings = new SupervisorSettings { Command = argv, Foreground = true, RunAs = runAs };
-            return await new Supervisor(paths, settings, held).RunAsync().ConfigureAwait(false);
         }));
         return command;
     }

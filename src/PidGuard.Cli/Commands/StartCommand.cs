@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PidGuard.Cli.Cluster;
 
 namespace PidGuard.Cli.Commands;
 
@@ -47,6 +48,17 @@ internal static class StartCommand
         HelpName = "GROUP",
     });
 
+    /// <summary>
+    /// The cluster scope: the connection goes to the supervisor through its environment (never its
+    /// command line, which every user can read) and is kept for `restart` with the --env values (NAME.env, 0600).
+    /// </summary>
+    private static StartRequest WithCluster(StartRequest request, ClusterSettings cluster, DaemonPaths paths)
+    {
+        ClusterLibrary.Options(cluster, paths.Directory); // unsafe timings are a usage error before anything is locked
+        var environment = new Dictionary<string, string>(request.Environment) { [ClusterOptions.ConnectionVariable] = cluster.Connection };
+        return request with { Cluster = cluster, Environment = environment };
+    }
+
     public static Command Create()
     {
         var tokens = new Argument<string[]>("NAME COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "Daemon name (unless --name/--pidfile), then -- and the command and its arguments." };
@@ -69,6 +81,8 @@ internal static class StartCommand
         selector.AddTo(command);
         foreach (var o in new Option[] { log, logMaxSize, logKeep, cwd, env, envFile, umask, user, group, waitReady, restart, maxRestarts, window })
             command.Options.Add(o);
+        var cluster = new ClusterOptions(timings: true);
+        cluster.AddTo(command);
         command.SetAction((result, ct) => CommandAction.RunAsync(() =>
         {
             const string usage = "pidguard start NAME [OPTIONS] -- COMMAND [ARGS...]";
@@ -96,6 +110,8 @@ internal static class StartCommand
                 MaxRestarts = result.GetValue(maxRestarts),
                 RestartWindow = Seconds.Positive(result.GetValue(window), "--restart-window"),
             };
+            if (cluster.Read(result, environmentTurnsOn: true) is { } clusterSettings)
+                request = WithCluster(request, clusterSettings, paths);
             RuntimeDirectory.Ensure(paths.Directory);
             return Starter.StartAsync(paths, request, ct);
         }));

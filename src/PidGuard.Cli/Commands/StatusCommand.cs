@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PidGuard.Cli.Cluster;
 
 namespace PidGuard.Cli.Commands;
 
@@ -14,9 +15,13 @@ internal static class StatusCommand
         command.Arguments.Add(name);
         selector.AddTo(command);
         command.Options.Add(json);
-        command.SetAction((result, _) => CommandAction.RunAsync(() =>
+        var cluster = new ClusterOptions(timings: false);
+        cluster.AddTo(command);
+        command.SetAction((result, ct) => CommandAction.RunAsync(() =>
         {
             var paths = selector.Resolve(result, result.GetValue(name));
+            if (cluster.Read(result, environmentTurnsOn: false) is { } settings)
+                return ClusterAdminCommands.StatusAsync(paths, settings, result.GetValue(json), ct);
             return Task.FromResult(Show(paths, result.GetValue(json)));
         }, ExitCodes.Unknown));
         return command;

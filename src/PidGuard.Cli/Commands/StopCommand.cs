@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PidGuard.Cli.Cluster;
 
 namespace PidGuard.Cli.Commands;
 
@@ -43,10 +44,18 @@ internal static class StopCommand
         command.Options.Add(timeout);
         command.Options.Add(retry);
         command.Options.Add(group);
+        var cluster = new ClusterOptions(timings: false);
+        cluster.AddTo(command);
+        var force = new Option<bool>("--force") { Description = "With --cluster: terminate the holder's database session instead of asking it to stop; the holder fences itself and ends its program." };
+        command.Options.Add(force);
         command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = Schedule(result.GetValue(timeout), result.GetValue(retry));
+            if (cluster.Read(result, environmentTurnsOn: false) is { } settings)
+                return await ClusterAdminCommands.StopAsync(paths, settings, result.GetValue(force), Bound(schedule), ct).ConfigureAwait(false);
+            if (result.GetValue(force))
+                throw CliError.Usage("--force needs --cluster (a local stop already ends with KILL)");
             ForeignDirectory.Check(paths);
             var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, result.GetValue(group) ? StopTarget.ProcessGroup : StopTarget.Process,
                 DaemonSelector.Options(paths), ct).ConfigureAwait(false);
@@ -54,6 +63,10 @@ internal static class StopCommand
         }));
         return command;
     }
+
+    /// <summary>How long a stop may take: the schedule's waits added up (a repeating schedule: one pass).</summary>
+    private static TimeSpan Bound(StopSchedule schedule) =>
+        schedule.Steps.Where(s => s.Kind == StopStepKind.Wait).Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Timeout);
 
     private static void WarnIfAny(StopOutcome o)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PidGuard.Cli.Cluster;
 
 namespace PidGuard.Cli.Commands;
 
@@ -22,6 +23,8 @@ internal static class SuperviseCommand
         selector.AddTo(command);
         foreach (var o in new Option[] { log, logMaxSize, logKeep, restart, maxRestarts, window, user, group })
             command.Options.Add(o);
+        var cluster = new ClusterOptions(timings: true);
+        cluster.AddTo(command);
         command.SetAction((result, _) => CommandAction.RunAsync(() =>
         {
             var paths = selector.Resolve(result, null);
@@ -35,6 +38,7 @@ internal static class SuperviseCommand
                 LogMaxSize = result.GetValue(logMaxSize),
                 LogKeep = LogRotation.CheckKeep(result.GetValue(logKeep)),
                 RunAs = RunAs.Resolve(result.GetValue(user), result.GetValue(group)),
+                Cluster = cluster.Read(result, environmentTurnsOn: false),
             };
             var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = settings.Command, Supervising = true };
             var held = InstanceLock.Adopt(paths.Name, options);

@@ -18,6 +18,24 @@ public sealed class LockFileTests : IDisposable
     private static int ModeOf(string path) => (int)File.GetUnixFileMode(path);
 
     [Fact]
+    public void A_hard_linked_lock_file_is_refused_and_its_other_name_left_unchanged()
+    {
+        string path = LockPath("linked");
+        string other = Path.Join(_dir.Root, "other-file");
+        File.WriteAllText(other, "keep");
+        File.SetUnixFileMode(other, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        using (var ln = System.Diagnostics.Process.Start("ln", [other, path]))
+        {
+            Assert.True(ln.WaitForExit(30_000));
+            Assert.Equal(0, ln.ExitCode);
+        }
+        var e = Assert.Throws<PidGuardException>(() => LockFile.TryLockExclusive(_p, path));
+        Assert.Equal($"Lock file '{path}' has 2 hard links: it is also another file, which PidGuard will not lock or change.", e.Message);
+        Assert.Equal("keep", File.ReadAllText(other));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(other));
+    }
+
+    [Fact]
     public void A_missing_lock_file_is_created_0600_by_a_holder_and_is_null_to_a_reader()
     {
         string path = LockPath("new");

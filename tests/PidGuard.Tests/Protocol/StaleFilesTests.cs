@@ -69,6 +69,31 @@ public class StaleFilesTests : IDisposable
     }
 
     [Fact]
+    public void Files_whose_state_proves_a_live_program_are_kept_even_without_a_lock_holder()
+    {
+        // Our own unreaped child: its PID cannot be reused while the test runs, and it is killed through its handle.
+        using var child = System.Diagnostics.Process.Start("sleep", "60");
+        try
+        {
+            var paths = Leftovers("live", child.Id);
+            var record = new DaemonStateRecord { Name = "live", Pid = child.Id, BootId = ProcessIdentity.BootId };
+            for (int i = 0; i < 100 && record.StartToken is null; i++, Thread.Sleep(10))
+                record.StartToken = ProcessIdentity.GetStartToken(child.Id);
+            File.WriteAllText(paths.StateFile, System.Text.Json.JsonSerializer.Serialize(record, StateJsonContext.Default.DaemonStateRecord));
+            Assert.Equal(child.Id, Predecessor.LivePid(record, _p));
+            Assert.False(StaleFiles.TryClean(_p, paths, out var why));
+            Assert.Null(why);
+            Assert.True(File.Exists(paths.PidFile));
+            Assert.True(File.Exists(paths.StateFile));
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit();
+        }
+    }
+
+    [Fact]
     public void A_legacy_pid_file_of_a_live_process_is_kept()
     {
         var paths = Leftovers("legacy-live", Environment.ProcessId);
