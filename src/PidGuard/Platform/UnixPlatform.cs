@@ -20,7 +20,7 @@ internal abstract unsafe partial class UnixPlatform : IPlatform
 
     public UnixConstants Constants { get; }
     public SignalTable Signals { get; }
-    public uint EffectiveUserId { get; }
+    public virtual uint EffectiveUserId { get; }
     public int CurrentProcessId { get; }
     public abstract string? BootId { get; }
 
