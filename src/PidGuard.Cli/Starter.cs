@@ -37,7 +37,9 @@ internal static class Starter
         var environment = request.ProgramEnvironment(); // a bad env file is a usage error before anything is locked
         var supervisor = SupervisorRequest(paths, request, environment);
         CheckProgram(request, environment); // a program that is not there is exit 127 at once, not a failed start
-        var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command };
+        // Supervising: while this process holds the lock to hand it over, its record says "starting, no
+        // program" (pid == supervisor.pid) and there is no pid file: nothing may signal this process as the daemon.
+        var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command, Supervising = true };
         using var held = InstanceLock.Acquire(paths.Name, options);
         PrepareLog(request.LogFile);
         var logStart = LogFiles.MarkOf(request.LogFile);
@@ -106,7 +108,8 @@ internal static class Starter
     /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>
     private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, LogFiles.Mark logStart, int code = ExitCodes.Failure)
     {
-        var outcome = await DaemonStopper.StopAsync(paths.Name, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths)).ConfigureAwait(false);
+        var outcome = await DaemonStopper.StopAsync(paths, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths), CancellationToken.None,
+            startingWait: TimeSpan.Zero).ConfigureAwait(false);
         string what = outcome.Result switch
         {
             StopResult.Terminated => $"; stopped it (TERM) and freed the name",

@@ -15,13 +15,16 @@ public static class DaemonStopper
 {
     private const int MaxRounds = 3;
 
+    /// <summary>How long a stop waits for a start in progress (phase starting, no program yet) to finish before it stops what runs then.</summary>
+    internal static readonly TimeSpan StartingWait = TimeSpan.FromSeconds(35);
+
     /// <summary>Stops <paramref name="name"/> with <paramref name="schedule"/> (default <see cref="StopSchedule.Default"/>, <c>TERM/10/KILL/5</c>).</summary>
     public static Task<StopOutcome> StopAsync(string name, StopSchedule? schedule = null, StopTarget target = StopTarget.Process,
         PidGuardOptions? options = null, CancellationToken cancellationToken = default) =>
         StopAsync(DaemonPaths.Resolve(name, options), schedule, target, options, cancellationToken);
 
     internal static async Task<StopOutcome> StopAsync(DaemonPaths paths, StopSchedule? schedule = null, StopTarget target = StopTarget.Process,
-        PidGuardOptions? options = null, CancellationToken cancellationToken = default)
+        PidGuardOptions? options = null, CancellationToken cancellationToken = default, TimeSpan? startingWait = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         schedule ??= StopSchedule.Default;
@@ -31,9 +34,10 @@ public static class DaemonStopper
         StopOutcome Done(StopResult result, int? pid, string? reason = null, string? signal = null, string? warning = null) =>
             new() { Result = result, Name = paths.Name, Pid = pid, Reason = reason, LastSignal = signal, Elapsed = clock.Elapsed, Warning = warning };
 
+        long startingUntil = Environment.TickCount64 + (long)(startingWait ?? StartingWait).TotalMilliseconds;
         for (int round = 0; ; round++)
         {
-            var status = DaemonProbe.GetStatus(paths, options, p);
+            var status = await ProbeAfterStartAsync(p, paths, options, startingUntil, cancellationToken).ConfigureAwait(false);
             switch (status.State)
             {
                 case DaemonState.NotRunning:
@@ -77,6 +81,26 @@ public static class DaemonStopper
             return await RunScheduleAsync(p, paths, daemon, pid, schedule, target, options, Done, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The status, once no start is in progress: while the lock holder (`pidguard start` handing the lock
+    /// over, or the supervisor before its program runs) has no program yet, it is not signalled; the
+    /// stop waits until the program runs (then stops it) or the start failed (nothing to stop), until <paramref name="until"/>.
+    /// </summary>
+    private static async Task<DaemonStatus> ProbeAfterStartAsync(IPlatform p, DaemonPaths paths, PidGuardOptions options, long until, CancellationToken ct)
+    {
+        while (true)
+        {
+            var status = DaemonProbe.GetStatus(paths, options, p);
+            if (!IsStarting(status) || Environment.TickCount64 >= until)
+                return status;
+            await Task.Delay(10, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsStarting(DaemonStatus status) =>
+        status.State == DaemonState.Restarting && status.Phase == SupervisorPhase.Starting
+        && status.Record is { } r && r.Pid == r.Supervisor?.Pid;
 
     private delegate StopOutcome Outcome(StopResult result, int? pid, string? reason = null, string? signal = null, string? warning = null);
 

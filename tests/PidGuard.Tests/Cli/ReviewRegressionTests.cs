@@ -46,4 +46,33 @@ public class ReviewRegressionTests : CliScenario
             Assert.Contains(f, files, StringComparison.Ordinal);
         AssertValue(o, "SLEEPS", "3"); // x's, y's and lg's leftover: no second instance
     }
+
+    [Fact]
+    public void While_start_hands_the_lock_over_the_pid_file_never_names_the_start_process_and_the_state_says_starting()
+    {
+        // $! is the subshell that runs the tool: the start process is recognised by its command line.
+        string o = Run("""
+            isstart() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -q ' start '; }
+            for round in 1 2 3; do
+              P start c$round -q -- sleep 300 & SP=$!
+              while kill -0 $SP 2>/dev/null; do
+                PF=$(cat "$DIR/c$round.pid" 2>/dev/null)
+                [ -n "$PF" ] && isstart "$PF" && echo "PIDFILE_NAMED_START round $round"
+                if [ ! -e "$ROOT/early$round.json" ] && cp "$DIR/c$round.json" "$ROOT/snap.json" 2>/dev/null; then
+                  J=$(jsonint "$ROOT/snap.json" pid)
+                  [ -n "$J" ] && isstart "$J" && cp "$ROOT/snap.json" "$ROOT/early$round.json"
+                fi
+              done
+              wait $SP; echo "START$round=$?"
+              if [ ! -e "$ROOT/early$round.json" ]; then echo "EARLY$round=missed"
+              elif grep -q '"phase": "starting"' "$ROOT/early$round.json"; then echo "EARLY$round=starting"
+              else echo "EARLY$round=other"; cat "$ROOT/early$round.json"; fi
+            done
+            """);
+        Assert.DoesNotContain("PIDFILE_NAMED_START", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("=other", o, StringComparison.Ordinal);
+        Assert.Contains("=starting", o, StringComparison.Ordinal); // the start's own record was seen at least once
+        for (int round = 1; round <= 3; round++)
+            AssertValue(o, $"START{round}", "0");
+    }
 }
