@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
@@ -61,10 +62,18 @@ internal static class Starter
             return Failed(paths, request, "interrupted before the supervisor started; nothing was left running", logStart, ExitCodes.Interrupted);
         }
 
+        // The supervisor is watched (pinned by a pidfd, proven by the token it recorded): if it dies during
+        // the start, the start fails at once and says so, instead of waiting for a program that nobody starts.
+        using var supervisorHandle = PinSupervisor(paths, supervisorPid);
         var limit = request.WaitReady ?? ProgramStartTimeout;
         var probe = new PidGuardOptions { RuntimeDirectory = paths.Directory }; // the owner window lets the pid file follow the state file
         while (true)
         {
+            if (supervisorHandle is null || Platforms.Current.WaitForExit(supervisorHandle, 0))
+            {
+                return await AbortAsync(paths, request, $"its supervisor (PID {supervisorPid}) died during the start (killed, or crashed)",
+                    logStart).ConfigureAwait(false);
+            }
             var status = DaemonProbe.GetStatus(paths.Name, probe);
             var record = status.Record;
             bool ours = record?.Supervisor?.Pid == supervisorPid;
@@ -103,6 +112,25 @@ internal static class Starter
                 return await AbortAsync(paths, request, "interrupted", logStart).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A pidfd on the supervisor this start handed the lock to (its child), or null when it is already gone.
+    /// Race: its PID reused between the handoff and the pinning; the token it recorded must still match.
+    /// </summary>
+    private static ProcessHandle? PinSupervisor(DaemonPaths paths, int supervisorPid)
+    {
+        var p = Platforms.Current;
+        var handle = p.OpenProcess(supervisorPid);
+        if (handle is null)
+            return null;
+        var record = StateFile.Read(paths.StateFile);
+        if (record?.Supervisor?.Pid == supervisorPid && ProcessIdentity.SupervisorMismatch(record, p) is not null)
+        {
+            handle.Dispose();
+            return null;
+        }
+        return handle;
     }
 
     /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>

@@ -75,4 +75,38 @@ public class ReviewRegressionTests : CliScenario
         for (int round = 1; round <= 3; round++)
             AssertValue(o, $"START{round}", "0");
     }
+
+    [Fact]
+    public void A_supervisor_killed_during_start_fails_the_start_at_once_naming_it_and_stops_what_it_started()
+    {
+        Infrastructure.Prerequisite.RequireCommand("pgrep");
+        string o = Run("""
+            for round in 1 2 3; do
+              SECONDS=0
+              P start k$round -q -- sleep 300 2> "$ROOT/err$round" & SP=$!
+              SUP=
+              while kill -0 $SP 2>/dev/null; do
+                SUP=$(supervisor k$round 2>/dev/null)
+                [ -n "$SUP" ] && tr '\0' ' ' < "/proc/$SUP/cmdline" 2>/dev/null | grep -q ' supervise ' && { kill -9 "$SUP"; break; }
+              done
+              wait $SP; echo "START$round=$?"
+              echo "TOOK$round=$SECONDS"
+              echo "ERR$round=$(head -n 1 "$ROOT/err$round")"
+              P stop k$round >/dev/null 2>&1
+              P status k$round >/dev/null; echo "STATUS$round=$?"
+            done
+            echo "SLEEPS=$(pgrep -x sleep | wc -l)"
+            """, TimeSpan.FromSeconds(200));
+        for (int round = 1; round <= 3; round++)
+        {
+            string err = Value(o, $"ERR{round}");
+            Assert.True(Value(o, $"START{round}") == "0" || err.Contains("supervisor", StringComparison.Ordinal), $"round {round}:\n{o}");
+            Assert.DoesNotContain("exited during start", err, StringComparison.Ordinal);
+            Assert.DoesNotContain("did not start within", err, StringComparison.Ordinal);
+            Assert.True(int.Parse(Value(o, $"TOOK{round}"), System.Globalization.CultureInfo.InvariantCulture) < 15, $"round {round} took too long:\n{o}");
+            AssertValue(o, $"STATUS{round}", "3");
+        }
+        Assert.Contains("its supervisor (PID", o, StringComparison.Ordinal);
+        AssertValue(o, "SLEEPS", "0");
+    }
 }
