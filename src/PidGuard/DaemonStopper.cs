@@ -15,6 +15,9 @@ public static class DaemonStopper
 {
     private const int MaxRounds = 3;
 
+    /// <summary>How long a stop whose schedule ended with a delivered KILL still waits for the killed processes to be reaped and the lock freed.</summary>
+    internal static readonly TimeSpan KillSettle = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a stop waits for a start in progress (phase starting, no program yet) to finish before it stops what runs then.</summary>
     internal static readonly TimeSpan StartingWait = TimeSpan.FromSeconds(35);
 
@@ -134,7 +137,10 @@ public static class DaemonStopper
                     break;
             }
         }
-        if (await WaitForReleaseAsync(p, paths, daemon, TimeSpan.Zero, ct).ConfigureAwait(false))
+        // A KILL is not instant: the killed processes still hold the lock until the kernel has torn them down
+        // and they are reaped. After a KILL the stop waits up to KillSettle for that, whatever the schedule's last wait.
+        var settle = string.Equals(lastSignal, "KILL", StringComparison.Ordinal) ? KillSettle : TimeSpan.Zero;
+        if (await WaitForReleaseAsync(p, paths, daemon, settle, ct).ConfigureAwait(false))
             return Finish(p, paths, pid, lastSignal, done);
         return done(StopResult.Failed, pid, StillHeld(p, paths, schedule), lastSignal);
     }

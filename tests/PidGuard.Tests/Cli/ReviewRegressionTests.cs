@@ -109,4 +109,26 @@ public class ReviewRegressionTests : CliScenario
         Assert.Contains("its supervisor (PID", o, StringComparison.Ordinal);
         AssertValue(o, "SLEEPS", "0");
     }
+
+    [Fact]
+    public void Stop_with_timeout_0_of_a_daemon_that_ignores_TERM_reports_the_kill_and_cleans_its_files()
+    {
+        string o = Run("""
+            P start ig -q -- sh -c 'trap "" TERM; sleep 300 & wait'
+            P stop ig --timeout 0 2>&1; echo "STOP=$?"
+            P status ig; echo "AFTER=$?"
+            echo "FILES=$(ls "$DIR" | grep -c -e '^ig.pid$' -e '^ig.json$')"
+            P start pl -q -- sleep 300
+            P stop pl --timeout 0 2>&1; echo "STOP_PLAIN=$?"
+            P status pl; echo "AFTER_PLAIN=$?"
+            echo "SLEEPS=$(pgrep -x sleep | wc -l)"
+            """);
+        AssertValue(o, "STOP", "0");
+        Assert.Contains("killed ig", o, StringComparison.Ordinal);
+        AssertValue(o, "AFTER", "3");
+        AssertValue(o, "FILES", "0");
+        AssertValue(o, "STOP_PLAIN", "0");
+        AssertValue(o, "AFTER_PLAIN", "3");
+        AssertValue(o, "SLEEPS", "0");
+    }
 }
