@@ -172,7 +172,8 @@ public static class DaemonStopper
     /// <summary>
     /// Waits until the process signalled first has exited (woken by its pidfd) and then until the lock
     /// is free: other processes that inherited the lock may still be going (and, for a main process
-    /// that is gone, until nothing is left of its session).
+    /// that is gone, until nothing is left of its session), or the name's state record is another
+    /// instance's (the one pinned is gone and a newer one, never signalled, holds the lock).
     /// </summary>
     private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, DaemonTarget daemon, TimeSpan timeout, CancellationToken ct)
     {
@@ -187,7 +188,9 @@ public static class DaemonStopper
                 return false;
         }
         int remaining = (int)Math.Max(0, deadline - Environment.TickCount64);
-        return await Backoff.WaitUntilAsync(() => LockFile.IsHeld(p, paths.LockFile) != true && !daemon.HasLeftovers, remaining, ct).ConfigureAwait(false);
+        // Race: a concurrent restart (or a start after it) took the name once the instance pinned was gone:
+        // that instance is stopped, whoever holds the lock now is not this stop's (DaemonTarget.Superseded).
+        return await Backoff.WaitUntilAsync(() => (LockFile.IsHeld(p, paths.LockFile) != true || daemon.Superseded) && !daemon.HasLeftovers, remaining, ct).ConfigureAwait(false);
     }
 
     private static bool WaitForExitSliced(IPlatform p, ProcessHandle process, long deadline, CancellationToken ct)

@@ -131,4 +131,35 @@ public class ReviewRegressionTests : CliScenario
         AssertValue(o, "AFTER_PLAIN", "3");
         AssertValue(o, "SLEEPS", "0");
     }
+
+    [Fact]
+    public void A_stop_whose_instance_ended_never_signals_the_instance_started_after_it()
+    {
+        // Deterministic form of `stop c & restart c`: the stop is frozen (SIGSTOP) once it has sent TERM, the
+        // instance ends, a new one starts (as a racing restart's start does), then the stop runs on. It must
+        // end with the instance it pinned and never signal the new one (it used to KILL it after 10 s).
+        string o = Run("""
+            P start c -q -- sh -c 'trap "echo term >> \"$0/terms\"; sleep 1; exit 0" TERM; while :; do sleep 0.1; done' "$ROOT"
+            SUP1=$(supervisor c)
+            P stop c > "$ROOT/stop.out" 2>&1 & S=$!
+            waitfor "$ROOT/terms" term
+            A=$(pgrep -P $S); echo "A=$A"
+            kill -STOP "$A"
+            waituntil 10 gone "$SUP1"
+            P start c -q -- sleep 300; echo "NEW=$?"
+            NEWSUP=$(supervisor c); NEWPID=$(cat "$DIR/c.pid")
+            kill -CONT "$A"
+            wait $S; echo "STOP=$?"
+            cat "$ROOT/stop.out"
+            alive "$NEWPID" NEWPID; alive "$NEWSUP" NEWSUP
+            P status c; echo "STATUS=$?"
+            """);
+        AssertValue(o, "NEW", "0");
+        AssertValue(o, "STOP", "0");
+        Assert.DoesNotContain("killed c", o, StringComparison.Ordinal);
+        Assert.Contains("stopped c", o, StringComparison.Ordinal);
+        Assert.Contains("ALIVE NEWPID", o, StringComparison.Ordinal);
+        Assert.Contains("ALIVE NEWSUP", o, StringComparison.Ordinal);
+        AssertValue(o, "STATUS", "0");
+    }
 }
