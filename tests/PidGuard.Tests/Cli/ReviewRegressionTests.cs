@@ -162,4 +162,37 @@ public class ReviewRegressionTests : CliScenario
         Assert.Contains("ALIVE NEWSUP", o, StringComparison.Ordinal);
         AssertValue(o, "STATUS", "0");
     }
+
+    [Fact]
+    public void A_session_member_that_left_the_group_and_closed_the_lock_is_ended_with_the_program_before_the_name_is_freed()
+    {
+        Infrastructure.Prerequisite.RequireCommand("python3");
+        // The program forks a child that leaves its process group (setpgid, same session) and closes the lock
+        // descriptor, then exits after 1 s: the supervisor must end the child (KillMode=control-group) first.
+        string o = Run("""
+            cat > "$ROOT/esc.py" <<'PY'
+            import os, sys, time
+            if os.fork() == 0:
+                os.setpgid(0, 0)
+                os.close(3)
+                with open(sys.argv[2] + ".tmp", "w") as f:
+                    f.write(str(os.getpid()))
+                os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+                time.sleep(60)
+                os._exit(0)
+            time.sleep(float(sys.argv[1]))
+            PY
+            P start es -q -- python3 "$ROOT/esc.py" 1 "$ROOT/child"
+            MAIN=$(cat "$DIR/es.pid")
+            waituntil 10 test -s "$ROOT/child"
+            CHILD=$(cat "$ROOT/child"); echo "CHILD=$CHILD"
+            waituntil 10 gone "$MAIN"
+            for i in $(seq 1 100); do gone "$CHILD" && break; sleep 0.1; done
+            alive "$CHILD" CHILD
+            waituntil 15 sh -c '! test -e "$0/es.json"' "$DIR"
+            P status es; echo "STATUS=$?"
+            """);
+        Assert.Contains("DEAD CHILD", o, StringComparison.Ordinal);
+        AssertValue(o, "STATUS", "3");
+    }
 }
