@@ -69,7 +69,7 @@ internal static class Starter
         var probe = new PidGuardOptions { RuntimeDirectory = paths.Directory }; // the owner window lets the pid file follow the state file
         while (true)
         {
-            if (supervisorHandle is null || Platforms.Current.WaitForExit(supervisorHandle, 0))
+            if (SupervisorDied(supervisorHandle, paths, supervisorPid))
             {
                 return await AbortAsync(paths, request, $"its supervisor (PID {supervisorPid}) died during the start (killed, or crashed)",
                     logStart).ConfigureAwait(false);
@@ -79,6 +79,9 @@ internal static class Starter
             bool ours = record?.Supervisor?.Pid == supervisorPid;
             if (status.State is DaemonState.Stale or DaemonState.NotRunning || !ours)
             {
+                // Race: the supervisor was killed after the check above: it, not the program, is what ended.
+                if (SupervisorDied(supervisorHandle, paths, supervisorPid))
+                    return await AbortAsync(paths, request, $"its supervisor (PID {supervisorPid}) died during the start (killed, or crashed)", logStart).ConfigureAwait(false);
                 var exit = StateFile.Read(paths.StateFile)?.LastExit;
                 return Failed(paths, request, ExitedDuringStart(request, exit), logStart, CodeOf(exit));
             }
@@ -131,6 +134,18 @@ internal static class Starter
             return null;
         }
         return handle;
+    }
+
+    /// <summary>
+    /// The supervisor is gone without having recorded why (a supervisor that ends on its own records its
+    /// program's exit first: phase exited or failed): it was killed or crashed.
+    /// </summary>
+    private static bool SupervisorDied(ProcessHandle? supervisor, DaemonPaths paths, int supervisorPid)
+    {
+        if (supervisor is not null && !Platforms.Current.WaitForExit(supervisor, 0))
+            return false;
+        var record = StateFile.Read(paths.StateFile);
+        return !(record?.Supervisor?.Pid == supervisorPid && record.Phase is SupervisorPhase.Exited or SupervisorPhase.Failed);
     }
 
     /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>

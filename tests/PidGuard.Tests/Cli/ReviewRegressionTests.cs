@@ -81,13 +81,14 @@ public class ReviewRegressionTests : CliScenario
     {
         Infrastructure.Prerequisite.RequireCommand("pgrep");
         string o = Run("""
-            for round in 1 2 3; do
+            for round in 1 2 3 4 5; do
+              DELAY=$(echo "0 0.01 0.02 0.04 0.06" | cut -d' ' -f$round)
               SECONDS=0
               P start k$round -q -- sleep 300 2> "$ROOT/err$round" & SP=$!
               SUP=
               while kill -0 $SP 2>/dev/null; do
                 SUP=$(supervisor k$round 2>/dev/null)
-                [ -n "$SUP" ] && tr '\0' ' ' < "/proc/$SUP/cmdline" 2>/dev/null | grep -q ' supervise ' && { kill -9 "$SUP"; break; }
+                [ -n "$SUP" ] && tr '\0' ' ' < "/proc/$SUP/cmdline" 2>/dev/null | grep -q ' supervise ' && { sleep "$DELAY"; kill -9 "$SUP"; break; }
               done
               wait $SP; echo "START$round=$?"
               echo "TOOK$round=$SECONDS"
@@ -96,8 +97,10 @@ public class ReviewRegressionTests : CliScenario
               P status k$round >/dev/null; echo "STATUS$round=$?"
             done
             echo "SLEEPS=$(pgrep -x sleep | wc -l)"
-            """, TimeSpan.FromSeconds(200));
-        for (int round = 1; round <= 3; round++)
+            """, TimeSpan.FromSeconds(240));
+        // Killed before the start saw the adoption, the handoff fails naming the supervisor; after it, the start
+        // must notice the supervisor's death itself; after the program ran, the start may have succeeded.
+        for (int round = 1; round <= 5; round++)
         {
             string err = Value(o, $"ERR{round}");
             Assert.True(Value(o, $"START{round}") == "0" || err.Contains("supervisor", StringComparison.Ordinal), $"round {round}:\n{o}");
@@ -106,7 +109,6 @@ public class ReviewRegressionTests : CliScenario
             Assert.True(int.Parse(Value(o, $"TOOK{round}"), System.Globalization.CultureInfo.InvariantCulture) < 15, $"round {round} took too long:\n{o}");
             AssertValue(o, $"STATUS{round}", "3");
         }
-        Assert.Contains("its supervisor (PID", o, StringComparison.Ordinal);
         AssertValue(o, "SLEEPS", "0");
     }
 
