@@ -17,7 +17,9 @@ internal enum PruneResult
 /// the old lock file before the unlink gets its flock only after the release, on an inode that no
 /// longer has a name; every acquirer checks after flock that the path still names the inode it
 /// locked, and starts over on the new file when it does not. A held lock (a running daemon, its
-/// leftovers, a supervisor between restarts) means nothing is touched; only regular files are removed.
+/// leftovers, a supervisor between restarts) means nothing is touched, and so does a free lock while
+/// the state file proves the daemon or what is left of its session still runs (the proof `start`
+/// applies, <see cref="Predecessor"/>): only regular files are removed.
 /// </summary>
 internal static class Pruner
 {
@@ -42,6 +44,24 @@ internal static class Pruner
             if (legacy.Kind == PidFileKind.Valid && ProcessIdentity.IsAlive(legacy.Pid!.Value, p))
                 return (PruneResult.Kept, $"its pid file names PID {legacy.Pid}, which is alive");
         }
+        // The lock being free does not prove the name is: the daemon may run without holding it (its lock
+        // file removed or replaced, or its supervisor killed after the program closed descriptor 3), or
+        // only what is left of its session may run. Prune applies start's proof (Predecessor), still locked.
+        Predecessor.Refusal? refusal;
+        try
+        {
+            refusal = Predecessor.Check(p, paths, lockFileExisted: locked is not null);
+        }
+        catch (PidGuardException e)
+        {
+            Release(p, locked, paths);
+            return (PruneResult.Kept, e.Message);
+        }
+        if (refusal is { } r)
+        {
+            Release(p, locked, paths);
+            return (PruneResult.Kept, r.IsConflict ? $"it still runs without holding its lock: {r.Detail}" : r.Detail);
+        }
         using (locked)
         {
             var removed = new List<string>();
@@ -59,6 +79,21 @@ internal static class Pruner
             }
             return removed.Count == 0 ? (PruneResult.Nothing, "") : (PruneResult.Removed, string.Join(", ", removed));
         }
+    }
+
+    private static void Release(IPlatform p, SafeHandle? locked, DaemonPaths paths)
+    {
+        if (locked is null)
+            return;
+        try
+        {
+            p.UnlockUnshared(locked, paths.LockFile);
+        }
+        catch (PidGuardException)
+        {
+            // closing drops it too
+        }
+        locked.Dispose();
     }
 
     /// <summary>The name's files besides the lock: pid, state, start definition, env, temp files, and the default log with its rotations.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PidGuard.Platform;
 
 namespace PidGuard.Cli;
 
@@ -37,7 +38,9 @@ internal static class Starter
         var environment = request.ProgramEnvironment(); // a bad env file is a usage error before anything is locked
         var supervisor = SupervisorRequest(paths, request, environment);
         CheckProgram(request, environment); // a program that is not there is exit 127 at once, not a failed start
-        var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command };
+        // Supervising: while this process holds the lock to hand it over, its record says "starting, no
+        // program" (pid == supervisor.pid) and there is no pid file: nothing may signal this process as the daemon.
+        var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command, Supervising = true };
         using var held = InstanceLock.Acquire(paths.Name, options);
         PrepareLog(request.LogFile);
         var logStart = LogFiles.MarkOf(request.LogFile);
@@ -59,11 +62,19 @@ internal static class Starter
             return Failed(paths, request, "interrupted before the supervisor started; nothing was left running", logStart, ExitCodes.Interrupted);
         }
 
+        // The supervisor is watched (pinned by a pidfd, proven by the token it recorded): if it dies during
+        // the start, the start fails at once and says so, instead of waiting for a program that nobody starts.
+        using var supervisorHandle = PinSupervisor(paths, supervisorPid);
         // Under a cluster lease the program starts only once the previous holder's lease ran out: at most a lease duration.
         var limit = (request.WaitReady ?? ProgramStartTimeout) + (request.Cluster is null ? TimeSpan.Zero : request.Cluster.LeaseDuration ?? TimeSpan.FromSeconds(15));
         var probe = new PidGuardOptions { RuntimeDirectory = paths.Directory }; // the owner window lets the pid file follow the state file
         while (true)
         {
+            if (SupervisorDied(supervisorHandle, paths, supervisorPid))
+            {
+                return await AbortAsync(paths, request, $"its supervisor (PID {supervisorPid}) died during the start (killed, or crashed)",
+                    logStart).ConfigureAwait(false);
+            }
             var status = DaemonProbe.GetStatus(paths.Name, probe);
             var record = status.Record;
             bool ours = record?.Supervisor?.Pid == supervisorPid;
@@ -71,6 +82,9 @@ internal static class Starter
             {
                 if (request.Cluster is not null && await Cluster.ClusterConflict.FindAsync(paths, request.Cluster, supervisorPid).ConfigureAwait(false) is { } holder)
                     return Failed(paths, request, holder, logStart, ExitCodes.AlreadyRunning);
+                // Race: the supervisor was killed after the check above: it, not the program, is what ended.
+                if (SupervisorDied(supervisorHandle, paths, supervisorPid))
+                    return await AbortAsync(paths, request, $"its supervisor (PID {supervisorPid}) died during the start (killed, or crashed)", logStart).ConfigureAwait(false);
                 var exit = StateFile.Read(paths.StateFile)?.LastExit;
                 return Failed(paths, request, ExitedDuringStart(request, exit), logStart, CodeOf(exit));
             }
@@ -106,10 +120,42 @@ internal static class Starter
         }
     }
 
+    /// <summary>
+    /// A pidfd on the supervisor this start handed the lock to (its child), or null when it is already gone.
+    /// Race: its PID reused between the handoff and the pinning; the token it recorded must still match.
+    /// </summary>
+    private static ProcessHandle? PinSupervisor(DaemonPaths paths, int supervisorPid)
+    {
+        var p = Platforms.Current;
+        var handle = p.OpenProcess(supervisorPid);
+        if (handle is null)
+            return null;
+        var record = StateFile.Read(paths.StateFile);
+        if (record?.Supervisor?.Pid == supervisorPid && ProcessIdentity.SupervisorMismatch(record, p) is not null)
+        {
+            handle.Dispose();
+            return null;
+        }
+        return handle;
+    }
+
+    /// <summary>
+    /// The supervisor is gone without having recorded why (a supervisor that ends on its own records its
+    /// program's exit first: phase exited or failed): it was killed or crashed.
+    /// </summary>
+    private static bool SupervisorDied(ProcessHandle? supervisor, DaemonPaths paths, int supervisorPid)
+    {
+        if (supervisor is not null && !Platforms.Current.WaitForExit(supervisor, 0))
+            return false;
+        var record = StateFile.Read(paths.StateFile);
+        return !(record?.Supervisor?.Pid == supervisorPid && record.Phase is SupervisorPhase.Exited or SupervisorPhase.Failed);
+    }
+
     /// <summary>The start failed after the supervisor took over: stop it (it ends the program) and free the name.</summary>
     private static async Task<int> AbortAsync(DaemonPaths paths, StartRequest request, string why, LogFiles.Mark logStart, int code = ExitCodes.Failure)
     {
-        var outcome = await DaemonStopper.StopAsync(paths.Name, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths)).ConfigureAwait(false);
+        var outcome = await DaemonStopper.StopAsync(paths, AbortSchedule, StopTarget.Process, DaemonSelector.Options(paths), CancellationToken.None,
+            startingWait: TimeSpan.Zero).ConfigureAwait(false);
         string what = outcome.Result switch
         {
             StopResult.Terminated => $"; stopped it (TERM) and freed the name",

@@ -96,6 +96,39 @@ public sealed class DaemonProcess : IDisposable
             return _reaped || !LeadsProcessGroup ? [] : _platform.ProcessGroupMembers(Id).Where(p => p != Id).ToList();
     }
 
+    /// <summary>
+    /// The other members of the session this process leads (none once it is reaped, or when it leads
+    /// none). While it is not reaped its PID, the session id, cannot be reused: every member is its.
+    /// </summary>
+    internal IReadOnlyList<int> SessionMembers()
+    {
+        lock (_gate)
+        {
+            if (_reaped || _platform.GetProcessStatus(Id) is not { } st || st.Session != Id)
+                return [];
+            return _platform.SessionMembers(Id).Where(p => p != Id).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Signals <paramref name="pid"/> only if, once pinned, it is still a member of the session this
+    /// unreaped process leads. Race: the member exits and its PID is reused after the scan: the pidfd
+    /// is opened first and the membership checked on it.
+    /// </summary>
+    internal bool SignalSessionMember(int pid, int signal)
+    {
+        if (pid <= 1 || pid == Id || pid == _platform.CurrentProcessId)
+            return false;
+        lock (_gate)
+        {
+            if (_reaped)
+                return false;
+            using var handle = _platform.OpenProcess(pid);
+            return handle is not null && _platform.GetProcessStatus(pid) is { IsZombie: false } st && st.Session == Id
+                && _platform.SendSignal(handle, signal) == SignalResult.Delivered;
+        }
+    }
+
     /// <summary>Waits for the exit, without reaping.</summary>
     public Task<ExitRecord> WaitForExitAsync(CancellationToken cancellationToken = default) => Exited.WaitAsync(cancellationToken);
 

@@ -15,13 +15,19 @@ public static class DaemonStopper
 {
     private const int MaxRounds = 3;
 
+    /// <summary>How long a stop whose schedule ended with a delivered KILL still waits for the killed processes to be reaped and the lock freed.</summary>
+    internal static readonly TimeSpan KillSettle = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stop waits for a start in progress (phase starting, no program yet) to finish before it stops what runs then.</summary>
+    internal static readonly TimeSpan StartingWait = TimeSpan.FromSeconds(35);
+
     /// <summary>Stops <paramref name="name"/> with <paramref name="schedule"/> (default <see cref="StopSchedule.Default"/>, <c>TERM/10/KILL/5</c>).</summary>
     public static Task<StopOutcome> StopAsync(string name, StopSchedule? schedule = null, StopTarget target = StopTarget.Process,
         PidGuardOptions? options = null, CancellationToken cancellationToken = default) =>
         StopAsync(DaemonPaths.Resolve(name, options), schedule, target, options, cancellationToken);
 
     internal static async Task<StopOutcome> StopAsync(DaemonPaths paths, StopSchedule? schedule = null, StopTarget target = StopTarget.Process,
-        PidGuardOptions? options = null, CancellationToken cancellationToken = default)
+        PidGuardOptions? options = null, CancellationToken cancellationToken = default, TimeSpan? startingWait = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         schedule ??= StopSchedule.Default;
@@ -31,9 +37,10 @@ public static class DaemonStopper
         StopOutcome Done(StopResult result, int? pid, string? reason = null, string? signal = null, string? warning = null) =>
             new() { Result = result, Name = paths.Name, Pid = pid, Reason = reason, LastSignal = signal, Elapsed = clock.Elapsed, Warning = warning };
 
+        long startingUntil = Environment.TickCount64 + (long)(startingWait ?? StartingWait).TotalMilliseconds;
         for (int round = 0; ; round++)
         {
-            var status = DaemonProbe.GetStatus(paths, options, p);
+            var status = await ProbeAfterStartAsync(p, paths, options, startingUntil, cancellationToken).ConfigureAwait(false);
             switch (status.State)
             {
                 case DaemonState.NotRunning:
@@ -78,6 +85,26 @@ public static class DaemonStopper
         }
     }
 
+    /// <summary>
+    /// The status, once no start is in progress: while the lock holder (`pidguard start` handing the lock
+    /// over, or the supervisor before its program runs) has no program yet, it is not signalled; the
+    /// stop waits until the program runs (then stops it) or the start failed (nothing to stop), until <paramref name="until"/>.
+    /// </summary>
+    private static async Task<DaemonStatus> ProbeAfterStartAsync(IPlatform p, DaemonPaths paths, PidGuardOptions options, long until, CancellationToken ct)
+    {
+        while (true)
+        {
+            var status = DaemonProbe.GetStatus(paths, options, p);
+            if (!IsStarting(status) || Environment.TickCount64 >= until)
+                return status;
+            await Task.Delay(10, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsStarting(DaemonStatus status) =>
+        status.State == DaemonState.Restarting && status.Phase == SupervisorPhase.Starting
+        && status.Record is { } r && r.Pid == r.Supervisor?.Pid;
+
     private delegate StopOutcome Outcome(StopResult result, int? pid, string? reason = null, string? signal = null, string? warning = null);
 
     private static async Task<StopOutcome> RunScheduleAsync(IPlatform p, DaemonPaths paths, IDaemonTarget daemon, int? pid, StopSchedule schedule, StopTarget target,
@@ -110,7 +137,10 @@ public static class DaemonStopper
                     break;
             }
         }
-        if (await WaitForReleaseAsync(p, paths, daemon, TimeSpan.Zero, ct).ConfigureAwait(false))
+        // A KILL is not instant: the killed processes still hold the lock until the kernel has torn them down
+        // and they are reaped. After a KILL the stop waits up to KillSettle for that, whatever the schedule's last wait.
+        var settle = string.Equals(lastSignal, "KILL", StringComparison.Ordinal) ? KillSettle : TimeSpan.Zero;
+        if (await WaitForReleaseAsync(p, paths, daemon, settle, ct).ConfigureAwait(false))
             return Finish(p, paths, pid, lastSignal, done);
         return done(StopResult.Failed, pid, StillHeld(p, paths, schedule), lastSignal);
     }
@@ -142,7 +172,8 @@ public static class DaemonStopper
     /// <summary>
     /// Waits until the process signalled first has exited (woken by its pidfd) and then until the lock
     /// is free: other processes that inherited the lock may still be going (and, for a main process
-    /// that is gone, until nothing is left of its session).
+    /// that is gone, until nothing is left of its session), or the name's state record is another
+    /// instance's (the one pinned is gone and a newer one, never signalled, holds the lock).
     /// </summary>
     private static async Task<bool> WaitForReleaseAsync(IPlatform p, DaemonPaths paths, IDaemonTarget daemon, TimeSpan timeout, CancellationToken ct)
     {
@@ -157,7 +188,9 @@ public static class DaemonStopper
                 return false;
         }
         int remaining = (int)Math.Max(0, deadline - Environment.TickCount64);
-        return await Backoff.WaitUntilAsync(() => LockFile.IsHeld(p, paths.LockFile) != true && !daemon.HasLeftovers, remaining, ct).ConfigureAwait(false);
+        // Race: a concurrent restart (or a start after it) took the name once the instance pinned was gone:
+        // that instance is stopped, whoever holds the lock now is not this stop's (DaemonTarget.Superseded).
+        return await Backoff.WaitUntilAsync(() => (LockFile.IsHeld(p, paths.LockFile) != true || daemon.Superseded) && !daemon.HasLeftovers, remaining, ct).ConfigureAwait(false);
     }
 
     private static bool WaitForExitSliced(IPlatform p, ProcessHandle process, long deadline, CancellationToken ct)

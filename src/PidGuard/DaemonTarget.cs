@@ -12,10 +12,12 @@ internal sealed class DaemonTarget : IDaemonTarget
     private readonly IPlatform _platform;
     private readonly DaemonStateRecord? _record;
     private readonly FileStatus? _lockFile;
+    private readonly DaemonPaths _paths;
 
-    private DaemonTarget(IPlatform p, ProcessHandle? main, ProcessHandle? supervisor, bool holdersOnly, string? refusal, DaemonStateRecord? record, FileStatus? lockFile)
+    private DaemonTarget(IPlatform p, DaemonPaths paths, ProcessHandle? main, ProcessHandle? supervisor, bool holdersOnly, string? refusal, DaemonStateRecord? record, FileStatus? lockFile)
     {
         _platform = p;
+        _paths = paths;
         Main = main;
         Supervisor = supervisor;
         HoldersOnly = holdersOnly;
@@ -52,7 +54,7 @@ internal sealed class DaemonTarget : IDaemonTarget
         if (holdersOnly)
         {
             bool any = lockFile is not null || OrphanedSession.Find(status.Record, p).Count > 0;
-            return new DaemonTarget(p, null, null, holdersOnly: any, any ? null : "the lock file vanished", status.Record, lockFile);
+            return new DaemonTarget(p, status.Paths, null, null, holdersOnly: any, any ? null : "the lock file vanished", status.Record, lockFile);
         }
         ProcessHandle? main = null, supervisor = null;
         var decision = SignalDecision.For(status, p.CurrentProcessId);
@@ -62,7 +64,7 @@ internal sealed class DaemonTarget : IDaemonTarget
         if (status.Supervisor is { } s && s > 1 && s != p.CurrentProcessId)
             supervisor = PinProven(p, s, _ => DaemonIdentity.SupervisorProblem(status.Record, recordedLock, p));
         string? refusal = main is null && supervisor is null && !decision.Allowed && status.State != DaemonState.Restarting ? decision.Reason : null;
-        return new DaemonTarget(p, main, supervisor, holdersOnly: false, refusal, status.Record, lockFile);
+        return new DaemonTarget(p, status.Paths, main, supervisor, holdersOnly: false, refusal, status.Record, lockFile);
     }
 
     // Race: the process exits and its PID is reused between the probe and the signal. Opening the pidfd
@@ -144,7 +146,9 @@ internal sealed class DaemonTarget : IDaemonTarget
     private List<SignalResult> SignalHolders(int signal)
     {
         var results = new List<SignalResult>();
-        if (_lockFile is { } lockFile)
+        // Race: the instance pinned ended and a new one (a concurrent restart or start) took the lock: its
+        // holders are not this stop's to signal.
+        if (_lockFile is { } lockFile && !Superseded)
         {
             foreach (int pid in LeftoverProcesses.OtherHolders(_platform, lockFile, main: 0))
                 results.Add(LeftoverProcesses.SignalHolder(_platform, pid, lockFile, signal) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
@@ -153,6 +157,28 @@ internal sealed class DaemonTarget : IDaemonTarget
             results.Add(OrphanedSession.Signal(_record!, pid, signal, _platform) ? SignalResult.Delivered : SignalResult.NoSuchProcess);
         return results;
     }
+
+    /// <summary>
+    /// True when the instance this target pinned is no longer the name's: its state record was removed
+    /// (a stop or cleanup proved it gone) or replaced by another instance's (another supervisor, or
+    /// another main process without one: a restart, or a new start, after this stop began). Whoever
+    /// holds the lock then is not what this stop set out to stop, and is never signalled by it.
+    /// Unknown (false) when no record was pinned.
+    /// </summary>
+    public bool Superseded
+    {
+        get
+        {
+            if (_record is not { } pinned)
+                return false;
+            var now = StateFile.ReadFor(_paths, _platform);
+            return now is null || !SameInstance(pinned, now);
+        }
+    }
+
+    private static bool SameInstance(DaemonStateRecord a, DaemonStateRecord b) => a.Supervisor is { } s
+        ? b.Supervisor is { } t && s.Pid == t.Pid && s.StartToken == t.StartToken
+        : b.Supervisor is null && a.Pid == b.Pid && a.StartToken == b.StartToken;
 
     /// <summary>True while something of the daemon that <see cref="SignalHolders"/> reaches is left.</summary>
     public bool HasLeftovers => OrphanedSession.Find(_record, _platform).Count > 0;

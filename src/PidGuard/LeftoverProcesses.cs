@@ -4,9 +4,11 @@ namespace PidGuard;
 
 /// <summary>
 /// What systemd's KillMode=control-group does when a service's main process exits, for PidGuard:
-/// the rest of the daemon is its program's process group and every process that inherited the
-/// lock. They are sent TERM, given a grace period, then KILL. Each is proven before it is signalled:
-/// group members through the unreaped leader (its group id cannot be reused), lock holders by the
+/// the rest of the daemon is its program's process group, its program's session (the program leads
+/// one: a child that left the group with setpgid and closed the lock is still in it) and every
+/// process that inherited the lock. They are sent TERM, given a grace period, then KILL. Each is
+/// proven before it is signalled: group and session members through the unreaped leader (its group
+/// and session ids cannot be reused), pinned and re-checked for session membership; lock holders by the
 /// kernel's own record of the lock in /proc/PID/fdinfo, checked after the process was pinned.
 /// </summary>
 internal static class LeftoverProcesses
@@ -35,7 +37,9 @@ internal static class LeftoverProcesses
     private static HashSet<int> Find(IPlatform p, DaemonProcess main, FileStatus lockFile)
     {
         var all = new HashSet<int>(main.GroupMembers());
+        all.UnionWith(main.SessionMembers());
         all.UnionWith(OtherHolders(p, lockFile, main.Id));
+        all.Remove(main.Id);
         all.Remove(p.CurrentProcessId);
         return all;
     }
@@ -45,9 +49,12 @@ internal static class LeftoverProcesses
         var grouped = main.GroupMembers().ToHashSet();
         if (grouped.Count > 0)
             main.SignalProcessGroup(signal);
+        var session = main.SessionMembers().ToHashSet();
         foreach (int pid in pids)
         {
-            if (!grouped.Contains(pid))
+            if (grouped.Contains(pid))
+                continue;
+            if (!(session.Contains(pid) && main.SignalSessionMember(pid, signal)))
                 SignalHolder(p, pid, lockFile, signal);
         }
     }

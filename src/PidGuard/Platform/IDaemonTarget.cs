@@ -24,6 +24,12 @@ internal interface IDaemonTarget : IDisposable
     /// <summary>True while something of the daemon that a stop reaches is left besides the primary process.</summary>
     bool HasLeftovers { get; }
 
+    /// <summary>
+    /// True when the instance this target pinned is no longer the name's (its state record was removed or
+    /// replaced by a newer instance's): whoever holds the lock then is not this stop's to signal or wait for.
+    /// </summary>
+    bool Superseded { get; }
+
     /// <summary>Sends one step of a stop schedule.</summary>
     SignalResult Send(int signal, StopTarget target);
 }

@@ -31,6 +31,10 @@ internal sealed class WindowsDaemonTarget : IDaemonTarget
     public ProcessHandle? Primary => Supervisor ?? Main;
     public bool IsEmpty => Main is null && Supervisor is null;
 
+    /// <inheritdoc/>
+    public bool Superseded => false; // the job object holds exactly this instance's processes; a newer instance is in another job
+
+
     /// <summary>Something of the daemon still runs in its job (a program's leftovers).</summary>
     public bool HasLeftovers => WithJob(job => job.ActiveProcessCount > 0);
 
