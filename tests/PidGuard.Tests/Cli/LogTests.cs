@@ -150,6 +150,30 @@ public class LogTests : CliScenario
     }
 
     [Fact]
+    public void A_failed_rotation_is_logged_once_and_writing_goes_on_to_the_current_file()
+    {
+        string o = Run("""
+            mkdir -p "$DIR/r.log.1/x"
+            P start r -q --log-max-size 4K -- sh -c 'echo ready; while [ ! -e "$1" ]; do sleep 0.05; done; seq -f "line %03g padded to about forty bytes long" 1 400' sh "$ROOT/go"
+            waitfor "$DIR/r.log" '^ready'
+            SUP=$(supervisor r)
+            touch "$ROOT/go"
+            for i in $(seq 200); do gone "$SUP" && break; sleep 0.1; done
+            alive "$SUP" supervisor
+            P status r; echo "STATUS=$?"
+            echo "LINES=$(grep -c '^line [0-9]* padded' "$DIR/r.log")"
+            echo "ROTATE_NOTES=$(grep -c 'pidguard: cannot rotate .*r.log' "$DIR/r.log")"
+            grep 'cannot rotate' "$DIR/r.log"
+            grep 'exited: code 0' "$DIR/r.log"
+            """);
+        Assert.Contains("DEAD supervisor", o, StringComparison.Ordinal);
+        Assert.Equal("3", Value(o, "STATUS"));
+        Assert.Equal("400", Value(o, "LINES"));
+        Assert.Equal("1", Value(o, "ROTATE_NOTES"));
+        Assert.Contains("exited: code 0", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Log_options_are_checked()
     {
         string o = Run("""
