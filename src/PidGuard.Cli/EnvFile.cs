@@ -20,7 +20,7 @@ internal static class EnvFile
         if (!File.Exists(full) && !Directory.Exists(full))
             throw new CliError($"env file '{full}' does not exist", ExitCodes.Failure);
         string text;
-        using (var file = RegularFile.OpenRead(full, "env file"))
+        using (var file = RegularFile.OpenRead(full, "env file", followLinks: true))
         {
             if (file.Length > MaxBytes)
                 throw CliError.Usage($"env file '{full}' is {file.Length} bytes, over the {MaxBytes}-byte limit (is it the right file?)");

@@ -12,6 +12,8 @@ internal static partial class Libc
     public static int ONonBlock => OperatingSystem.IsMacOS() ? 0x4 : 0x800;
     public static int ONoCtty => OperatingSystem.IsMacOS() ? 0x20000 : 0x100;
     public static int OCloExec => OperatingSystem.IsMacOS() ? 0x1000000 : 0x80000;
+    public static int ONoFollow => OperatingSystem.IsMacOS() ? 0x100 : 0x20000;
+    public static int ELoop => OperatingSystem.IsMacOS() ? 62 : 40;
 
     [LibraryImport(Name, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);

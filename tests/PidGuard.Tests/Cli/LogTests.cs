@@ -174,6 +174,30 @@ public class LogTests : CliScenario
     }
 
     [Fact]
+    public void A_symbolic_link_at_the_log_path_is_refused_by_start_and_never_followed_by_logs()
+    {
+        string o = Run("""
+            mkdir -m 700 "$DIR"
+            echo secret-target-line > "$ROOT/target"
+            ln -s "$ROOT/target" "$DIR/c.log"
+            P start c -- sleep 300; echo "DEFAULT_LOG=$?"
+            P status c >/dev/null; echo "C_STATUS=$?"
+            ln -s "$ROOT/target" "$ROOT/link.log"
+            P start d --log "$ROOT/link.log" -- sleep 300; echo "LOG_OPTION=$?"
+            P start e -- sleep 300 >/dev/null
+            rm "$DIR/e.log"; ln -s "$ROOT/target" "$DIR/e.log"
+            P logs e; echo "LOGS=$?"
+            """);
+        AssertValue(o, "DEFAULT_LOG", "1");
+        AssertValue(o, "C_STATUS", "3");
+        AssertValue(o, "LOG_OPTION", "1");
+        AssertValue(o, "LOGS", "1");
+        Assert.Contains("c.log' is a symbolic link", o, StringComparison.Ordinal);
+        Assert.Contains("link.log' is a symbolic link", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-target-line", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Log_options_are_checked()
     {
         string o = Run("""
