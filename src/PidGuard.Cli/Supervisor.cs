@@ -92,6 +92,8 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
             var ran = Stopwatch.StartNew();
             using (program)
             {
+                if (settings.RunAs is { Changes: true })
+                    await UntilExecutedAsync(program).ConfigureAwait(false); // "running" only once the program itself runs
                 Try(() => held.RecordMainProcess(program));
                 last = await program.Exited.ConfigureAwait(false);
                 signals.Attach(null);
@@ -137,6 +139,32 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         if (settings.Foreground)
             return last is null ? ExitCodes.Failure : last.Signal is { } sig ? 128 + sig : last.Code ?? ExitCodes.Failure;
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The `__exec-as` step has the program's PID before it becomes the program: the program is not
+    /// recorded as running (so `start` does not report it started) until that step has exec'd it, or
+    /// has exited (a user it cannot become, a program it cannot execute: 126). Linux only (/proc).
+    /// </summary>
+    private static async Task UntilExecutedAsync(DaemonProcess program)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var clock = Stopwatch.StartNew();
+        while (!program.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                byte[] cmdline = await File.ReadAllBytesAsync($"/proc/{program.Id.ToString(CultureInfo.InvariantCulture)}/cmdline").ConfigureAwait(false);
+                if (cmdline.Length > 0 && !System.Text.Encoding.UTF8.GetString(cmdline).Split('\0').Contains(ExecAs.Verb))
+                    return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // gone: its exit is handled by the caller
+            }
+            await Task.WhenAny(program.Exited, Task.Delay(5)).ConfigureAwait(false);
+        }
     }
 
     private int RestartsWithinWindow(Queue<DateTimeOffset> recent)

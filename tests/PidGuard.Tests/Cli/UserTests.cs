@@ -81,6 +81,26 @@ public class UserTests : CliScenario
     }
 
     [Fact]
+    public void Minus_one_ids_are_refused_and_a_failing_exec_as_step_always_fails_the_start()
+    {
+        RequireRoot();
+        string o = Run("""
+            P start a --user 0:4294967295 -- true 2>&1; echo "GID_MINUS_ONE=$?"
+            P start a --group 4294967295 -- true 2>&1; echo "GROUP_MINUS_ONE=$?"
+            P start a --user 4294967295:0 -- true 2>&1; echo "UID_MINUS_ONE=$?"
+            mkdir -m 700 "$ROOT/private"
+            printf '#!/bin/sh\nsleep 300\n' > "$ROOT/private/prog"; chmod 755 "$ROOT/private/prog"
+            for i in 1 2 3; do P start x$i --user nobody -- "$ROOT/private/prog" >/dev/null 2>&1; echo "EXEC_AS_$i=$?"; done
+            """);
+        Assert.Equal("2", Value(o, "GID_MINUS_ONE"));
+        Assert.Equal("2", Value(o, "GROUP_MINUS_ONE"));
+        Assert.Equal("2", Value(o, "UID_MINUS_ONE"));
+        Assert.Contains("(gid_t)-1", o, StringComparison.Ordinal);
+        for (int i = 1; i <= 3; i++)
+            AssertValue(o, $"EXEC_AS_{i}", "126");
+    }
+
+    [Fact]
     public void Root_manages_a_daemon_in_another_users_runtime_directory()
     {
         RequireRoot();
