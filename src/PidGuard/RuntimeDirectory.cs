@@ -45,8 +45,8 @@ public static class RuntimeDirectory
     /// <summary>
     /// Creates the directory (mode 0700) when missing, and otherwise checks that it is a real
     /// directory (not a symbolic link) owned by the current user and not writable by group or
-    /// others. Throws <see cref="PidGuardException"/> naming the path and the problem. Never
-    /// changes the mode of an existing directory.
+    /// others. Throws <see cref="PidGuardException"/> naming the path and the problem. The mode of
+    /// an existing directory is changed only to give its owner (this user) back u+rwx.
     /// </summary>
     public static string Ensure(string path, ILogger? logger = null) => Ensure(path, Platforms.Current, logger);
 
@@ -66,6 +66,7 @@ public static class RuntimeDirectory
                     FixCreatedMode(path, platform);
                 st = platform.LStat(path);
             }
+            st = RepairOwnerAccess(path, st, platform);
         }
         catch (UnixIOException e)
         {
@@ -79,17 +80,46 @@ public static class RuntimeDirectory
     private const int DirectoryMode = 0x1C0; // 0700
 
     /// <summary>
-    /// mkdir applies the umask (0277 would leave the directory unwritable): set 0700 on the directory
-    /// just created, through a descriptor opened without following links, so that a path swapped in
-    /// between (in a world-writable parent such as /tmp) is never the one changed.
+    /// mkdir applies the umask (0277 would leave the directory unwritable, 0777 unopenable): set 0700
+    /// on the directory just created, through a descriptor opened without following links, so that a
+    /// path swapped in between (in a world-writable parent such as /tmp) is never the one changed.
+    /// When the umask left it unreadable to its owner (no descriptor can be opened), chmod by path,
+    /// only after lstat shows it is still a real directory (not a symbolic link) of this user: in a
+    /// sticky parent such as /tmp no other user can rename or replace it.
     /// </summary>
     private static void FixCreatedMode(string path, IPlatform platform)
     {
         var c = platform.Constants;
-        using var fd = platform.Open(path, c.ORdOnly | c.ODirectory | c.ONoFollow | c.OCloExec, 0);
-        var st = platform.FStat(fd, path);
-        if (st.IsDirectory && st.OwnerUid == platform.EffectiveUserId && st.Permissions != DirectoryMode)
-            platform.FChmod(fd, DirectoryMode, path);
+        SafeFd? fd = null;
+        try
+        {
+            fd = platform.TryOpen(path, c.ORdOnly | c.ODirectory | c.ONoFollow | c.OCloExec, 0, out _);
+            if (fd is null)
+            {
+                if (platform.LStat(path) is { IsDirectory: true, IsSymbolicLink: false } st && st.OwnerUid == platform.EffectiveUserId)
+                    platform.Chmod(path, DirectoryMode);
+                return;
+            }
+            var opened = platform.FStat(fd, path);
+            if (opened.IsDirectory && opened.OwnerUid == platform.EffectiveUserId && opened.Permissions != DirectoryMode)
+                platform.FChmod(fd, DirectoryMode, path);
+        }
+        finally
+        {
+            fd?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A directory of this user that its owner cannot use (created under a umask such as 0477 or 0777
+    /// by an older version, or chmod'ed by hand): u+rwx is added, nothing else changed.
+    /// </summary>
+    private static FileStatus? RepairOwnerAccess(string path, FileStatus? st, IPlatform platform)
+    {
+        if (st is not { IsDirectory: true, IsSymbolicLink: false } s || s.OwnerUid != platform.EffectiveUserId || (s.Permissions & DirectoryMode) == DirectoryMode)
+            return st;
+        platform.Chmod(path, s.Permissions | DirectoryMode);
+        return platform.LStat(path);
     }
 
     private static void Check(string path, FileStatus? st, uint uid)

@@ -101,6 +101,38 @@ public class UserTests : CliScenario
     }
 
     [Fact]
+    public void A_runtime_directory_created_under_a_umask_that_denies_its_owner_is_set_to_0700()
+    {
+        RequireRoot();
+        string o = Run("""
+            chmod 755 "$ROOT"
+            mkdir -m 777 "$ROOT/nb"
+            mkdir -m 300 "$ROOT/nb/old" && chown 65534:65534 "$ROOT/nb/old"
+            setpriv --reuid 65534 --regid 65534 --clear-groups env HOME=/tmp DOTNET_CLI_HOME=/tmp "$(command -v bash)" -c "$(declare -f P)
+                for m in 0777 0477; do
+                    (umask \$m; P start um --dir '$ROOT/nb/run'\$m -q -- sleep 300); echo \"START_\$m=\$?\"
+                    P status um --dir '$ROOT/nb/run'\$m -q; echo \"STATUS_\$m=\$?\"
+                    P stop um --dir '$ROOT/nb/run'\$m -q; echo \"STOP_\$m=\$?\"
+                done
+                P start old --dir '$ROOT/nb/old' -q -- sleep 300; echo \"OLD=\$?\"
+                P stop old --dir '$ROOT/nb/old' -q
+                " 2>&1
+            echo "MODE_0777=$(stat -c %a "$ROOT/nb/run0777")"
+            echo "MODE_0477=$(stat -c %a "$ROOT/nb/run0477")"
+            echo "MODE_OLD=$(stat -c %a "$ROOT/nb/old")"
+            """);
+        foreach (string m in new[] { "0777", "0477" })
+        {
+            AssertValue(o, "START_" + m, "0");
+            AssertValue(o, "STATUS_" + m, "0");
+            AssertValue(o, "STOP_" + m, "0");
+            AssertValue(o, "MODE_" + m, "700");
+        }
+        AssertValue(o, "OLD", "0");
+        AssertValue(o, "MODE_OLD", "700");
+    }
+
+    [Fact]
     public void Root_manages_a_daemon_in_another_users_runtime_directory()
     {
         RequireRoot();
