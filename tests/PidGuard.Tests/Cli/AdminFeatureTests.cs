@@ -212,4 +212,28 @@ public class AdminFeatureTests : CliScenario
         Assert.DoesNotContain("already running", o, StringComparison.Ordinal);
         Assert.DoesNotContain("released its instance lock", o, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Restart_checks_what_the_start_needs_before_it_stops_the_daemon()
+    {
+        string o = Run("""
+            mkdir -p "$ROOT/wd" "$ROOT/logs" "$ROOT/bin"
+            printf '#!/bin/sh\nexec sleep 300\n' > "$ROOT/bin/prog"; chmod 755 "$ROOT/bin/prog"
+            P start cw -q --cwd "$ROOT/wd" -- sleep 300
+            P start cb -q -- "$ROOT/bin/prog"
+            P start ld -q --log "$ROOT/logs/ld.log" -- sleep 300
+            rmdir "$ROOT/wd"; rm "$ROOT/bin/prog"; rm -r "$ROOT/logs"
+            for n in cw cb ld; do
+                P restart $n; echo "RESTART_$n=$?"
+                P status $n -q; echo "STATUS_$n=$?"
+            done
+            """);
+        foreach (string n in new[] { "cw", "cb", "ld" })
+        {
+            AssertValue(o, "RESTART_" + n, "1");
+            AssertValue(o, "STATUS_" + n, "0");
+        }
+        Assert.Contains("working directory", o, StringComparison.Ordinal);
+        Assert.Contains("nothing was stopped", o, StringComparison.Ordinal);
+    }
 }
