@@ -81,8 +81,12 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                 }
                 catch (PidGuardException e)
                 {
-                    Say($"cannot run '{settings.Command[0]}': {e.Message}");
-                    last = new ExitRecord { Code = e is ProgramNotFoundException ? 127 : 126, At = DateTimeOffset.UtcNow };
+                    // Like a shell: 127 only when there is no such file; one that exists but cannot be executed is 126.
+                    string? notExecutable = e is ProgramNotFoundException
+                        ? ProgramCheck.NotExecutable(settings.Command[0], Environment.GetEnvironmentVariable("PATH"), Environment.CurrentDirectory)
+                        : null;
+                    Say(notExecutable ?? $"cannot run '{settings.Command[0]}': {e.Message}");
+                    last = new ExitRecord { Code = e is ProgramNotFoundException && notExecutable is null ? 127 : 126, At = DateTimeOffset.UtcNow };
                     failed = true;
                     Try(() => held.RecordMainExit(last, SupervisorPhase.Exited, null));
                     break;

@@ -96,6 +96,8 @@ internal static class StartCommand
                 MaxRestarts = result.GetValue(maxRestarts),
                 RestartWindow = Seconds.Positive(result.GetValue(window), "--restart-window"),
             };
+            if (Directory.Exists(request.WorkingDirectory))
+                ProgramCheck.Resolve(argv[0], request.ProgramEnvironment(), request.WorkingDirectory); // 127 not found, 126 not executable
             RuntimeDirectory.Ensure(paths.Directory);
             return Starter.StartAsync(paths, request, ct);
         }));

@@ -172,4 +172,23 @@ public class CommandTests : CliScenario
         Assert.Equal("3", Value(o, "AFTER_PKILL"));
         Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_file_that_exists_but_cannot_be_executed_is_126_and_only_a_missing_one_127()
+    {
+        string o = Run("""
+            mkdir -p "$ROOT/d"
+            printf '#!/bin/sh\necho hi\n' > "$ROOT/script"; chmod 644 "$ROOT/script"
+            for what in /etc/passwd "$ROOT/d" "$ROOT/script"; do
+                P start x -- "$what" 2>&1; echo "START=$?"
+                P run y -- "$what" 2>&1; echo "RUN=$?"
+            done
+            P start x -- /nonexistent/prog 2>/dev/null; echo "MISSING_START=$?"
+            P run y -- /nonexistent/prog 2>/dev/null; echo "MISSING_RUN=$?"
+            """);
+        Assert.Equal(3, Lines(o, "START=126").Count);
+        Assert.Equal(3, Lines(o, "RUN=126").Count);
+        AssertValue(o, "MISSING_START", "127");
+        AssertValue(o, "MISSING_RUN", "127");
+    }
 }
