@@ -37,7 +37,7 @@ internal static class CommandAction
 
     public static int Fail(string message, int code)
     {
-        Output.Error.WriteLine($"pidguard: {message}");
+        Output.Error.WriteLine($"pidguard: {Output.Visible(message)}");
         return code;
     }
 

@@ -277,6 +277,6 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         if (_log is not null)
             _log.WriteLine($"{Timestamp()} pidguard: {paths.Name}: {message}"); // never throws: a full disk is counted, not fatal
         else if (!Output.Quiet)
-            Output.Error.WriteLine($"pidguard: {paths.Name}: {message}");
+            Output.Error.WriteLine($"pidguard: {paths.Name}: {Output.Visible(message)}");
     }
 }
