@@ -35,6 +35,11 @@ internal static class EnvFile
                 throw CliError.Usage($"env file '{full}' is not UTF-8 text");
             }
         }
+        if (text.Length > 0 && text[0] == '\uFEFF')
+            text = text[1..]; // a UTF-8 byte order mark, dropped as systemd drops it
+        int nul = text.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+            throw Bad(full, 1 + text.AsSpan(0, nul).Count('\n'), "a NUL character, which no program can receive in its environment");
         return Parse(text, full);
     }
 

@@ -33,8 +33,17 @@ internal static class StartDefinitionFiles
             return null;
         var definition = Parse(path, DefinitionJsonContext.Default.StartDefinition);
         var environment = File.Exists(SecretsPath(paths)) ? Parse(SecretsPath(paths), DefinitionJsonContext.Default.DictionaryStringString) : [];
-        if (definition.Command.Count == 0)
-            throw new CliError($"'{path}' holds no command; start the daemon again with 'pidguard start {paths.Name} -- COMMAND'", ExitCodes.Failure);
+        string again = $"start the daemon again with 'pidguard start {paths.Name} -- COMMAND'";
+        if (definition.SchemaVersion != StartDefinition.CurrentVersion)
+            throw new CliError($"'{path}' has schemaVersion {definition.SchemaVersion}, which this pidguard does not know (it reads {StartDefinition.CurrentVersion}); {again}", ExitCodes.Failure);
+        if (definition.Command.Count == 0 || definition.Command[0].Length == 0)
+            throw new CliError($"'{path}' holds no command; {again}", ExitCodes.Failure);
+        if (string.IsNullOrEmpty(definition.LogFile) || !Path.IsPathRooted(definition.LogFile))
+            throw new CliError($"'{path}' holds no log file (an absolute path); {again}", ExitCodes.Failure);
+        if (string.IsNullOrEmpty(definition.WorkingDirectory) || !Path.IsPathRooted(definition.WorkingDirectory))
+            throw new CliError($"'{path}' holds no working directory (an absolute path); {again}", ExitCodes.Failure);
+        if (definition.Command.Concat(definition.EnvFiles).Concat(environment.Keys).Concat(environment.Values).Any(t => t.Contains('\0', StringComparison.Ordinal)))
+            throw new CliError($"'{path}' or its env values hold a NUL character; {again}", ExitCodes.Failure);
         return (definition, environment);
     }
 

@@ -236,4 +236,30 @@ public class AdminFeatureTests : CliScenario
         Assert.Contains("working directory", o, StringComparison.Ordinal);
         Assert.Contains("nothing was stopped", o, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_nul_in_an_env_file_and_a_broken_start_definition_are_clear_errors_not_stack_traces()
+    {
+        string o = Run("""
+            printf 'A=1\nV=x\0y\n' > "$ROOT/f.env"
+            P start nul --env-file "$ROOT/f.env" -- sleep 30 2>&1; echo "NUL=$?"
+            printf '\xef\xbb\xbfBOM=1\n' > "$ROOT/bom.env"
+            P start bom -q --env-file "$ROOT/bom.env" -- sh -c 'echo "BOM_VALUE=$BOM"; sleep 300'; echo "BOM=$?"
+            P start r -q -- sleep 300; P stop r -q
+            sed -i '/"logFile"/d' "$DIR/r.start.json"
+            P restart r 2>&1; echo "NO_LOG_FILE=$?"
+            P start s -q -- sleep 300; P stop s -q
+            sed -i 's/"schemaVersion": 1/"schemaVersion": 99/' "$DIR/s.start.json"
+            P restart s 2>&1; echo "SCHEMA=$?"
+            """);
+        AssertValue(o, "NUL", "2");
+        Assert.Contains("line 2: a NUL character", o, StringComparison.Ordinal);
+        AssertValue(o, "BOM", "0");
+        AssertValue(o, "NO_LOG_FILE", "1");
+        Assert.Contains("holds no log file", o, StringComparison.Ordinal);
+        AssertValue(o, "SCHEMA", "1");
+        Assert.Contains("schemaVersion 99", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", o, StringComparison.Ordinal);
+    }
 }
