@@ -99,6 +99,8 @@ internal static class StartCommand
             if (Directory.Exists(request.WorkingDirectory))
                 ProgramCheck.Resolve(argv[0], request.ProgramEnvironment(), request.WorkingDirectory); // 127 not found, 126 not executable
             RuntimeDirectory.Ensure(paths.Directory);
+            if (Path.GetDirectoryName(request.LogFile) is { Length: > 0 } logDirectory && !Directory.Exists(logDirectory))
+                throw new CliError($"cannot create log file '{request.LogFile}': its directory '{logDirectory}' does not exist", ExitCodes.Failure);
             return Starter.StartAsync(paths, request, ct);
         }));
         return command;

@@ -262,4 +262,29 @@ public class AdminFeatureTests : CliScenario
         Assert.DoesNotContain("Unhandled", o, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", o, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Errors_about_paths_and_recorded_files_are_in_the_tools_words_and_never_follow_links_or_quote_content()
+    {
+        string o = Run("""
+            P start l --log /nonexistent/dir/x.log -- sleep 30 2>&1; echo "LOG_DIR=$?"
+            P start r -q -- sleep 300; P stop r -q
+            echo 'rubbish' > "$DIR/r.start.json"
+            P restart r 2>&1; echo "BAD_JSON=$?"
+            P start e -q --env K=V -- sleep 300; P stop e -q
+            echo 'topsecret' > "$ROOT/secret"; rm "$DIR/e.env"; ln -s "$ROOT/secret" "$DIR/e.env"
+            P restart e 2>&1; echo "ENV_LINK=$?"
+            P start u -q --umask 022 -- sleep 300; P stop u -q
+            sed -i 's/"umask": "022"/"umask": "999"/' "$DIR/u.start.json"
+            P restart u 2>&1; echo "UMASK=$?"
+            """);
+        AssertValue(o, "LOG_DIR", "1");
+        Assert.Contains("its directory '/nonexistent/dir' does not exist", o, StringComparison.Ordinal);
+        AssertValue(o, "BAD_JSON", "1");
+        AssertValue(o, "ENV_LINK", "1");
+        Assert.True(o.Contains("e.env' is a symbolic link", StringComparison.Ordinal), o);
+        AssertValue(o, "UMASK", "1");
+        foreach (string dotnet in new[] { "Could not find a part", "invalid start of a value", "LineNumber", "recognizable digits", "System.", "topsecret", "'t'" })
+            Assert.DoesNotContain(dotnet, o, StringComparison.Ordinal);
+    }
 }
