@@ -30,6 +30,7 @@ internal static class RestartCommand
             if (stopped != ExitCodes.Ok)
                 return stopped;
             RuntimeDirectory.Ensure(paths.Directory);
+            StartCommand.CreateLog(request.LogFile, request.Umask ?? 0x12);
             return await Starter.StartAsync(paths, request, ct).ConfigureAwait(false);
         }));
         return command;

@@ -198,6 +198,24 @@ public class LogTests : CliScenario
     }
 
     [Fact]
+    public void The_log_is_0644_less_the_umask_and_restart_replays_the_callers_umask()
+    {
+        string o = Run("""
+            P start a -q --umask 077 -- sleep 300
+            echo "OPTION_MODE=$(stat -c %a "$DIR/a.log")"
+            (umask 027; P start b -q -- sh -c 'echo "UMASK_$(umask)"; sleep 300')
+            echo "CALLER_MODE=$(stat -c %a "$DIR/b.log")"
+            waitfor "$DIR/b.log" '^UMASK_'
+            P restart b -q
+            waituntil 10 sh -c "[ \$(grep -c '^UMASK_' '$DIR/b.log') -ge 2 ]"
+            grep '^UMASK_' "$DIR/b.log" | sort -u | tr '\n' ' ' | sed 's/^/UMASKS=/'; echo
+            """);
+        AssertValue(o, "OPTION_MODE", "600");
+        AssertValue(o, "CALLER_MODE", "640");
+        AssertValue(o, "UMASKS", "UMASK_0027 ");
+    }
+
+    [Fact]
     public void Log_options_are_checked()
     {
         string o = Run("""
