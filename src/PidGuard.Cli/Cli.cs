@@ -13,6 +13,8 @@ internal static class Cli
             Output.Quiet = fastQuiet;
             return await CommandAction.RunAsync(() => Task.FromResult(StatusCommand.Show(DaemonSelector.Resolve(null, null, dir, name), json)), ExitCodes.Unknown).ConfigureAwait(false);
         }
+        if (args.Length == 2 && args.Contains("--version") && (args.Contains("-q") || args.Contains("--quiet")))
+            args = ["--version"]; // --quiet changes nothing about data asked for
         args = SignalArguments.MoveAfterDoubleDash(args);
         var (root, quiet) = CommandTree.Build(args);
         var parsed = root.Parse(args);

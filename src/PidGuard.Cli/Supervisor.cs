@@ -104,8 +104,12 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                 int leftovers = await held.EndLeftoversAsync(program, LeftoverGrace).ConfigureAwait(false);
                 program.Reap();
                 pump?.Drain(); // the program's last words go before the line that says it exited
-                Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
-                    + (leftovers > 0 ? $"; ended {leftovers} leftover process{(leftovers == 1 ? "" : "es")} that still ran" : ""));
+                // In the foreground a success is silent (cron mails whatever reaches stderr); the log keeps every exit.
+                if (!(settings.Foreground && last.Code == 0 && last.Signal is null && leftovers == 0))
+                {
+                    Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
+                        + (leftovers > 0 ? $"; ended {leftovers} leftover process{(leftovers == 1 ? "" : "es")} that still ran" : ""));
+                }
             }
             bool stopping = signals.IsStopping;
             bool restart = !stopping && RestartPolicies.ShouldRestart(settings.Restart, last);

@@ -20,6 +20,7 @@ internal static class LogsCommand
         command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
         {
             var paths = selector.Resolve(result, result.GetValue(name));
+            DaemonSelector.CheckDirectory(paths);
             if (result.GetValue(reopen))
             {
                 SupervisorSignal.Send(paths, "WINCH");

@@ -21,7 +21,8 @@ internal static class RestartCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = StopCommand.Schedule(result.GetValue(timeout), result.GetValue(retry));
-            var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
+            var ready = Seconds.Positive(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
+            DaemonSelector.CheckDirectory(paths);
             var request = Recorded(paths, ready);
             CheckStartable(request); // what would make the start fail is reported before anything is stopped
             ForeignDirectory.Check(paths);

@@ -95,7 +95,7 @@ internal static class StartCommand
             if (argv.Length == 0)
                 throw CliError.Usage($"no COMMAND given: {usage}");
             var paths = selector.Resolve(result, name);
-            var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready");
+            var ready = Seconds.Positive(result.GetValue(waitReady), "--wait-ready");
             if (result.GetValue(maxRestarts) is < 0)
                 throw CliError.Usage("--max-restarts must be 0 or more");
             var request = new StartRequest
