@@ -216,6 +216,26 @@ public class LogTests : CliScenario
     }
 
     [Fact]
+    public void Logs_follow_prints_every_file_of_a_very_fast_rotation_in_order()
+    {
+        string o = Run("""
+            P start fw -q --log-max-size 64K --log-keep 1000 -- sh -c 'while [ ! -e "$1" ]; do sleep 0.05; done; seq -f "line %07g padded out to be a little longer than before" 1 150000; sleep 300' sh "$ROOT/go"
+            P logs fw -f -n 0 > "$ROOT/followed" &
+            FOLLOWER=$!
+            sleep 0.5
+            touch "$ROOT/go"
+            waitfor "$ROOT/followed" 'line 0150000'
+            kill $FOLLOWER
+            grep '^line ' "$ROOT/followed" > "$ROOT/lines"
+            echo "FOLLOWED=$(wc -l < "$ROOT/lines")"
+            echo "GAPS=$(awk '{ n = substr($0, 6, 7) + 0; if (n != NR) { print; exit } }' "$ROOT/lines" | wc -l)"
+            awk '{ n = substr($0, 6, 7) + 0; if (n != NR) { print "FIRST_GAP_AT", NR, $0; exit } }' "$ROOT/lines"
+            """);
+        AssertValue(o, "FOLLOWED", "150000");
+        AssertValue(o, "GAPS", "0");
+    }
+
+    [Fact]
     public void Log_options_are_checked()
     {
         string o = Run("""
