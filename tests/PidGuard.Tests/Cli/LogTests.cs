@@ -219,10 +219,11 @@ public class LogTests : CliScenario
     public void Logs_follow_prints_every_file_of_a_very_fast_rotation_in_order()
     {
         string o = Run("""
-            P start fw -q --log-max-size 64K --log-keep 1000 -- sh -c 'while [ ! -e "$1" ]; do sleep 0.05; done; seq -f "line %07g padded out to be a little longer than before" 1 150000; sleep 300' sh "$ROOT/go"
-            P logs fw -f -n 0 > "$ROOT/followed" &
+            P start fw -q --log-max-size 64K --log-keep 1000 -- sh -c 'echo ready; while [ ! -e "$1" ]; do sleep 0.05; done; seq -f "line %07g padded out to be a little longer than before" 1 150000; sleep 300' sh "$ROOT/go"
+            waitfor "$DIR/fw.log" '^ready'
+            P logs fw -f -n 1 > "$ROOT/followed" &
             FOLLOWER=$!
-            sleep 0.5
+            waitfor "$ROOT/followed" '^ready'
             touch "$ROOT/go"
             waitfor "$ROOT/followed" 'line 0150000'
             kill $FOLLOWER
