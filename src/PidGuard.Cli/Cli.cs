@@ -13,6 +13,8 @@ internal static class Cli
             Output.Quiet = fastQuiet;
             return await CommandAction.RunAsync(() => Task.FromResult(StatusCommand.Show(DaemonSelector.Resolve(null, null, dir, name), json)), ExitCodes.Unknown).ConfigureAwait(false);
         }
+        if (args.Length == 2 && args.Contains("--version") && (args.Contains("-q") || args.Contains("--quiet")))
+            args = ["--version"]; // --quiet changes nothing about data asked for
         args = SignalArguments.MoveAfterDoubleDash(args);
         var (root, quiet) = CommandTree.Build(args);
         var parsed = root.Parse(args);
@@ -32,8 +34,23 @@ internal static class Cli
             return ExitCodes.Usage;
         }
         // No termination timeout: `run` and `start` decide themselves how signals end them.
-        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = Output.Out, Error = Output.Error };
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = Output.Out, Error = Output.Error, EnableDefaultExceptionHandler = false };
         return await parsed.InvokeAsync(invocation).ConfigureAwait(false);
+    }
+
+    /// <summary>The last-resort report of an exception no command handled: one line, exit 70 (EX_SOFTWARE).</summary>
+    internal static int InternalError(Exception? e)
+    {
+        try
+        {
+            string message = e?.Message ?? "unknown error";
+            Output.Error.WriteLine($"pidguard: internal error: {Output.Visible(message)}");
+        }
+        catch (Exception)
+        {
+            // stderr is gone: the exit code still tells
+        }
+        return ExitCodes.InternalError;
     }
 
     /// <summary>System.CommandLine's wording, with .NET type names turned into what the value should be.</summary>

@@ -37,7 +37,7 @@ internal static class CommandAction
 
     public static int Fail(string message, int code)
     {
-        Output.Error.WriteLine($"pidguard: {message}");
+        Output.Error.WriteLine($"pidguard: {Output.Visible(message)}");
         return code;
     }
 
@@ -51,7 +51,18 @@ internal static class CommandAction
             string what = start >= 0 && end > start ? $"'{e.Message[(start + 6)..end]}'" : "a file";
             return $"permission denied on {what}: run pidguard as the user who owns it (or as root), or choose another file";
         }
+        if (e is DirectoryNotFoundException && Quoted(e.Message) is { } missing)
+            return $"cannot create '{missing}': its directory does not exist";
+        if (e is IOException && e.Message.LastIndexOf(" : '", StringComparison.Ordinal) is int colon and > 0 && e.Message.EndsWith('\''))
+            return $"'{e.Message[(colon + 4)..^1]}': {e.Message[..colon]}"; // "No space left on device : '/x'" becomes "'/x': No space left on device"
         return e.Message;
+    }
+
+    /// <summary>The first '...' in a .NET message ("Could not find a part of the path '/x/y'.").</summary>
+    private static string? Quoted(string message)
+    {
+        int start = message.IndexOf('\''), end = message.LastIndexOf('\'');
+        return start >= 0 && end > start ? message[(start + 1)..end] : null;
     }
 
 }

@@ -62,5 +62,28 @@ internal sealed class DaemonSelector
         }
     }
 
+    /// <summary>
+    /// The check every command makes of the runtime directory before it reads a file there (status
+    /// reports it as state unknown): a real directory of this user (root: of anyone), not group- or
+    /// world-writable, and readable. A directory that does not exist is no problem here.
+    /// </summary>
+    public static void CheckDirectory(DaemonPaths paths)
+    {
+        var (exists, problem) = RuntimeDirectory.Inspect(paths.Directory, PidGuard.Platform.Platforms.Current);
+        if (problem is not null)
+            throw new CliError(problem, ExitCodes.Failure);
+        if (!exists)
+            return;
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(paths.Directory).GetEnumerator();
+            entries.MoveNext();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new CliError($"Runtime directory '{paths.Directory}' cannot be read (permission denied): run pidguard as the user who owns it, or fix its mode (chmod u+rwx)", ExitCodes.Failure);
+        }
+    }
+
     public static PidGuardOptions Options(DaemonPaths paths) => new() { RuntimeDirectory = paths.Directory };
 }

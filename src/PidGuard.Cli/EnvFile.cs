@@ -20,7 +20,7 @@ internal static class EnvFile
         if (!File.Exists(full) && !Directory.Exists(full))
             throw new CliError($"env file '{full}' does not exist", ExitCodes.Failure);
         string text;
-        using (var file = RegularFile.OpenRead(full, "env file"))
+        using (var file = RegularFile.OpenRead(full, "env file", followLinks: true))
         {
             if (file.Length > MaxBytes)
                 throw CliError.Usage($"env file '{full}' is {file.Length} bytes, over the {MaxBytes}-byte limit (is it the right file?)");
@@ -35,6 +35,11 @@ internal static class EnvFile
                 throw CliError.Usage($"env file '{full}' is not UTF-8 text");
             }
         }
+        if (text.Length > 0 && text[0] == '\uFEFF')
+            text = text[1..]; // a UTF-8 byte order mark, dropped as systemd drops it
+        int nul = text.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+            throw Bad(full, 1 + text.AsSpan(0, nul).Count('\n'), "a NUL character, which no program can receive in its environment");
         return Parse(text, full);
     }
 

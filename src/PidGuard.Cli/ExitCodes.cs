@@ -8,6 +8,7 @@ internal static class ExitCodes
     public const int Usage = 2;
     public const int NotRunning = 3;
     public const int Unknown = 4;
+    public const int InternalError = 70; // EX_SOFTWARE: a bug of pidguard's, reported in one line
     public const int AlreadyRunning = 75; // EX_TEMPFAIL
     public const int CannotExecute = 126;
     public const int CommandNotFound = 127;

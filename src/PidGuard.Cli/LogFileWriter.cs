@@ -17,6 +17,7 @@ internal sealed class LogFileWriter : IDisposable
 {
     private const int MaxPartialLine = 64 * 1024;
     private static readonly TimeSpan ReopenCheckInterval = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan RotationRetryInterval = TimeSpan.FromSeconds(60);
 
     private readonly UnixPlatform _p = ToolPlatform.Unix;
     private readonly object _gate = new();
@@ -32,6 +33,8 @@ internal sealed class LogFileWriter : IDisposable
     private string? _lostWhy;
     private bool _reopenRequested;
     private bool _midLine; // a partial program line was written: the next line of ours starts on a line of its own
+    private DateTime _rotationBlockedUntil; // a rotation failed: write on to the current file until then
+    private string? _rotationFailure; // the reason already logged (logged once, not for every retry)
 
     public LogFileWriter(string path, long? maxSize, int keep)
     {
@@ -115,7 +118,9 @@ internal sealed class LogFileWriter : IDisposable
         while (lines.Length > 0)
         {
             int take = lines.Length;
-            if (_maxSize is { } max && _size + take > max)
+            // After a failed rotation the current file grows past the limit rather than the pipe wait:
+            // the next try comes after RotationRetryInterval, never in a loop.
+            if (_maxSize is { } max && _size + take > max && DateTime.UtcNow >= _rotationBlockedUntil)
             {
                 if (_size > 0 && _size >= max)
                 {
@@ -221,6 +226,7 @@ internal sealed class LogFileWriter : IDisposable
     private void Rotate()
     {
         // Only the file this writer has open is rotated: one that replaced it is someone else's, reopened instead.
+        string? failure = null;
         if (_fd is not null && _p.LStat(_path) is { } current && current.SameFileAs(_opened))
         {
             try
@@ -235,12 +241,37 @@ internal sealed class LogFileWriter : IDisposable
             }
             catch (UnixIOException e)
             {
-                Lose(0, $"cannot rotate '{_path}': {e.Message}");
+                failure = $"cannot rotate '{_path}': {e.Message}";
             }
         }
         Open();
-        if (_maxSize is { } max && _size >= max)
-            _size = 0; // could not rotate (or open): write on, rather than try again for every line
+        if (failure is null && _fd is not null)
+        {
+            _rotationFailure = null;
+            return;
+        }
+        // Could not rotate (or open a fresh file): write on to the current file, and try again later, not for every line.
+        _rotationBlockedUntil = DateTime.UtcNow + RotationRetryInterval;
+        failure ??= $"cannot rotate '{_path}': the log file could not be opened";
+        if (failure != _rotationFailure && _fd is not null)
+        {
+            _rotationFailure = failure;
+            string line = $"{(_midLine ? "\n" : "")}{Supervisor.Timestamp()} pidguard: {failure}; writing on to it, trying again in {TimeText.Of(RotationRetryInterval)}\n";
+            try
+            {
+                _p.WriteAll(_fd, Encoding.UTF8.GetBytes(line), _path);
+                _size += line.Length;
+                _midLine = false;
+            }
+            catch (UnixIOException e)
+            {
+                Lose(0, e.Message);
+            }
+        }
+        else if (_fd is null)
+        {
+            Lose(0, failure);
+        }
     }
 
     public void Dispose()

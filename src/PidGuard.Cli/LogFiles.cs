@@ -60,16 +60,9 @@ internal static class LogFiles
                 if (p.LStat(path) is not { } now || now.SameFileAs(opened))
                     continue; // unchanged, or moved away and not created again yet
                 CopyRange(file, file.Length - file.Position, output); // the old file's last lines
-                CopyRotatedSince(p, path, opened, output);
-                FileStream next;
-                try
-                {
-                    next = RegularFile.OpenRead(path);
-                }
-                catch (CliError)
-                {
+                FileStream? next = OpenRotatedSince(p, path, opened, output);
+                if (next is null)
                     continue; // replaced by something that is not a log: wait for a real one
-                }
                 await file.DisposeAsync().ConfigureAwait(false);
                 file = next;
                 opened = Identity(p, file, path);
@@ -83,29 +76,70 @@ internal static class LogFiles
 
     /// <summary>
     /// Several rotations between two looks: the old file is now NAME.log.J, and NAME.log.(J-1) ... NAME.log.1
-    /// were written after it. They are printed whole, oldest first, before the current file.
+    /// were written after it. They are printed whole, oldest first, before the current file, which is
+    /// returned open (null when the path is not a regular file). Every file is opened first and
+    /// identified by its inode, and the whole look is taken again if the log rotated meanwhile, so a
+    /// rotation during the look can neither skip a file nor print one twice.
     /// </summary>
-    private static void CopyRotatedSince(UnixPlatform p, string path, FileStatus old, Stream output)
+    private static FileStream? OpenRotatedSince(UnixPlatform p, string path, FileStatus old, Stream output)
     {
-        int j = 0;
-        for (int k = 1; k <= LogRotation.MaxKeep && p.LStat(LogRotation.Rotated(path, k)) is { } st; k++)
+        for (int attempt = 0; ; attempt++)
         {
-            if (st.SameFileAs(old))
-            {
-                j = k;
-                break;
-            }
-        }
-        for (int k = j - 1; k >= 1; k--)
-        {
+            FileStream current;
             try
             {
-                using var between = RegularFile.OpenRead(LogRotation.Rotated(path, k));
-                CopyRange(between, between.Length, output);
+                current = RegularFile.OpenRead(path);
             }
             catch (CliError)
             {
-                // rotated away again meanwhile
+                return null;
+            }
+            var currentId = Identity(p, current, path);
+            var rotated = new List<(FileStream File, FileStatus Id)>();
+            try
+            {
+                // A rotation renames NAME.log.(N-1) → .N down to NAME.log → .1: while it runs, one index at a
+                // time is missing, so the look ends only after two missing in a row.
+                for (int k = 1, missing = 0; k <= LogRotation.MaxKeep && missing < 2; k++)
+                {
+                    FileStream f;
+                    try
+                    {
+                        f = RegularFile.OpenRead(LogRotation.Rotated(path, k));
+                        missing = 0;
+                    }
+                    catch (CliError)
+                    {
+                        missing++;
+                        continue;
+                    }
+                    var id = Identity(p, f, path);
+                    rotated.Add((f, id));
+                    if (id.SameFileAs(old))
+                        break;
+                }
+                bool stable = p.LStat(path) is { } now && now.SameFileAs(currentId);
+                if (!stable && attempt < 20)
+                {
+                    current.Dispose();
+                    continue; // rotated during the look: look again
+                }
+                int j = rotated.FindIndex(r => r.Id.SameFileAs(old));
+                var printed = new List<FileStatus>();
+                for (int k = j - 1; k >= 0; k--)
+                {
+                    var (f, id) = rotated[k];
+                    if (id.SameFileAs(currentId) || printed.Any(done => done.SameFileAs(id)))
+                        continue;
+                    printed.Add(id);
+                    CopyRange(f, f.Length, output);
+                }
+                return current;
+            }
+            finally
+            {
+                foreach (var (f, _) in rotated)
+                    f.Dispose();
             }
         }
     }

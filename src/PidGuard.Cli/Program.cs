@@ -13,4 +13,17 @@ if (args.Length > 0 && args[0] == ExecAs.Verb)
     return ExecAs.Run(args);
 if (args.Length > 0 && args[0] == PidGuard.Cli.Cluster.FencedExec.Verb)
     return PidGuard.Cli.Cluster.FencedExec.Run(args);
-return await Cli.RunAsync(args).ConfigureAwait(false);
+// Last resort: no command ends in a .NET stack trace. What no command handled is one line and 70 (EX_SOFTWARE).
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    Cli.InternalError(e.ExceptionObject as Exception);
+    Environment.Exit(ExitCodes.InternalError);
+};
+try
+{
+    return await Cli.RunAsync(args).ConfigureAwait(false);
+}
+catch (Exception e)
+{
+    return Cli.InternalError(e);
+}

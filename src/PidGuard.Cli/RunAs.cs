@@ -51,12 +51,16 @@ internal sealed record RunAs(string? UserName, uint Uid, uint Gid, string Home)
             name = e.Name;
             home = e.Home.Length > 0 ? e.Home : "/";
         }
+        if (uid == uint.MaxValue)
+            throw CliError.Usage($"--user '{user}': uid {uid.ToString(CultureInfo.InvariantCulture)} is (uid_t)-1, which setuid(2) takes for \"no change\"; not a user");
         if (groupPart is not null)
             gid = ResolveGroup(groupPart);
         else if (entry is { } withGroup)
             gid = withGroup.Gid;
         else
             throw CliError.Usage($"uid {uid} has no passwd entry, so it has no known group: give one (--user {uid}:GROUP)");
+        if (gid == uint.MaxValue)
+            throw CliError.Usage($"{(group is null ? $"--user '{user}'" : $"--group '{group}'")}: gid {gid.ToString(CultureInfo.InvariantCulture)} is (gid_t)-1, which setgid(2) takes for \"no change\"; not a group");
         return new RunAs(name, uid, gid, home);
     }
 

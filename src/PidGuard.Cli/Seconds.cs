@@ -14,6 +14,9 @@ internal static class Seconds
     public static TimeSpan Positive(double value, string option) =>
         value > 0 ? Parse(value, option) : throw CliError.Usage($"{option} {value.ToString(CultureInfo.InvariantCulture)} must be more than 0 seconds");
 
+    /// <summary>An optional duration that, when given, must be more than zero (--wait-ready 0 could never be met).</summary>
+    public static TimeSpan? Positive(double? value, string option) => value is { } v ? Positive(v, option) : null;
+
     public static TimeSpan Parse(double value, string option)
     {
         if (!double.IsFinite(value) || value < 0 || value > Max)

@@ -11,9 +11,29 @@ internal static class ShellQuote
     {
         if (word.Length > 0 && word.All(IsPlain))
             return word;
+        if (word.Any(Output.IsControl))
+            return AnsiC(word);
         var quoted = new StringBuilder("'");
         foreach (char c in word)
             quoted.Append(c == '\'' ? "'\\''" : c.ToString());
+        return quoted.Append('\'').ToString();
+    }
+
+    /// <summary>bash's $'...': control characters shown as \e, \n, \r, \t, \xHH (C0, DEL) or \u00HH (C1), never raw.</summary>
+    private static string AnsiC(string word)
+    {
+        var quoted = new StringBuilder("$'");
+        foreach (char c in word)
+        {
+            if (c is '\\' or '\'')
+                quoted.Append('\\').Append(c);
+            else if (c is >= (char)0x80 and <= (char)0x9F)
+                quoted.Append("\\u00").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            else if (Output.IsControl(c))
+                quoted.Append(Output.Escape(c));
+            else
+                quoted.Append(c);
+        }
         return quoted.Append('\'').ToString();
     }
 

@@ -105,8 +105,12 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
                 }
                 catch (PidGuardException e)
                 {
-                    Say($"cannot run '{settings.Command[0]}': {e.Message}");
-                    last = new ExitRecord { Code = e is ProgramNotFoundException ? 127 : 126, At = DateTimeOffset.UtcNow };
+                    // Like a shell: 127 only when there is no such file; one that exists but cannot be executed is 126.
+                    string? notExecutable = e is ProgramNotFoundException
+                        ? ProgramCheck.NotExecutable(settings.Command[0], Environment.GetEnvironmentVariable("PATH"), Environment.CurrentDirectory)
+                        : null;
+                    Say(notExecutable ?? $"cannot run '{settings.Command[0]}': {e.Message}");
+                    last = new ExitRecord { Code = e is ProgramNotFoundException && notExecutable is null ? 127 : 126, At = DateTimeOffset.UtcNow };
                     failed = true;
                     Try(() => held.RecordMainExit(last, SupervisorPhase.Exited, null));
                     break;
@@ -116,14 +120,20 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
             var ran = Stopwatch.StartNew();
             using (program)
             {
+                if (settings.RunAs is { Changes: true })
+                    await UntilExecutedAsync(program).ConfigureAwait(false); // "running" only once the program itself runs
                 Try(() => held.RecordMainProcess(program));
                 last = await program.Exited.ConfigureAwait(false);
                 signals.Attach(null);
                 int leftovers = await held.EndLeftoversAsync(program, _cluster?.LeftoverGrace(LeftoverGrace) ?? LeftoverGrace).ConfigureAwait(false);
                 program.Reap();
                 pump?.Drain(); // the program's last words go before the line that says it exited
-                Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
-                    + (leftovers > 0 ? $"; ended {leftovers} leftover process{(leftovers == 1 ? "" : "es")} that still ran" : ""));
+                // In the foreground a success is silent (cron mails whatever reaches stderr); the log keeps every exit.
+                if (!(settings.Foreground && last.Code == 0 && last.Signal is null && leftovers == 0))
+                {
+                    Say($"{settings.Command[0]} (PID {program.Id}) exited: {StatusView.ExitText(last)}"
+                        + (leftovers > 0 ? $"; ended {leftovers} leftover process{(leftovers == 1 ? "" : "es")} that still ran" : ""));
+                }
             }
             bool stopping = signals.IsStopping;
             bool restart = !stopping && RestartPolicies.ShouldRestart(settings.Restart, last);
@@ -166,6 +176,32 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         if (settings.Foreground)
             return last is null ? ExitCodes.Failure : last.Signal is { } sig ? 128 + sig : last.Code ?? ExitCodes.Failure;
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The `__exec-as` step has the program's PID before it becomes the program: the program is not
+    /// recorded as running (so `start` does not report it started) until that step has exec'd it, or
+    /// has exited (a user it cannot become, a program it cannot execute: 126). Linux only (/proc).
+    /// </summary>
+    private static async Task UntilExecutedAsync(DaemonProcess program)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var clock = Stopwatch.StartNew();
+        while (!program.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                byte[] cmdline = await File.ReadAllBytesAsync($"/proc/{program.Id.ToString(CultureInfo.InvariantCulture)}/cmdline").ConfigureAwait(false);
+                if (cmdline.Length > 0 && !System.Text.Encoding.UTF8.GetString(cmdline).Split('\0').Contains(ExecAs.Verb))
+                    return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // gone: its exit is handled by the caller
+            }
+            await Task.WhenAny(program.Exited, Task.Delay(5)).ConfigureAwait(false);
+        }
     }
 
     private int RestartsWithinWindow(Queue<DateTimeOffset> recent)
@@ -283,6 +319,6 @@ internal sealed class Supervisor(DaemonPaths paths, SupervisorSettings settings,
         if (_log is not null)
             _log.WriteLine($"{Timestamp()} pidguard: {paths.Name}: {message}"); // never throws: a full disk is counted, not fatal
         else if (!Output.Quiet)
-            Output.Error.WriteLine($"pidguard: {paths.Name}: {message}");
+            Output.Error.WriteLine($"pidguard: {paths.Name}: {Output.Visible(message)}");
     }
 }

@@ -45,8 +45,8 @@ public static class RuntimeDirectory
     /// Creates the directory when missing, closed to everyone but the current user (mode 0700; on
     /// Windows an owner-only DACL), and otherwise checks that it is a real directory (not a symbolic
     /// link or reparse point) owned by the current user and not writable by anyone else. Throws
-    /// <see cref="PidGuardException"/> naming the path and the problem. Never changes the mode or DACL
-    /// of an existing directory.
+    /// <see cref="PidGuardException"/> naming the path and the problem. The mode of an existing directory is
+    /// changed only to give its owner (this user) back u+rwx (Unix).
     /// </summary>
     public static string Ensure(string path, ILogger? logger = null) => Ensure(path, Platforms.Current, logger);
 
@@ -65,6 +65,7 @@ public static class RuntimeDirectory
                 platform.CreateRuntimeDirectory(path);
                 st = platform.LStat(path);
             }
+            st = platform.RestoreOwnerAccess(path, st);
         }
         catch (SystemCallException e)
         {

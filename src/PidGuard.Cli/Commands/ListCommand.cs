@@ -97,7 +97,12 @@ internal static class ListCommand
                 line.Append(row[c].PadRight(widths[c] + 2));
             string command = row[5];
             if (width is { } w && commandColumn + command.Length > w)
-                command = w - commandColumn > 3 ? command[..(w - commandColumn - 3)] + "..." : "";
+            {
+                int keep = w - commandColumn - 3;
+                if (keep > 0 && char.IsHighSurrogate(command[keep - 1]))
+                    keep--; // never half a character
+                command = keep > 0 ? command[..keep] + "..." : "";
+            }
             text.Append(line.Append(command).ToString().TrimEnd()).Append('\n');
         }
         return text.ToString();

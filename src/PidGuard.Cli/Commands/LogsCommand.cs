@@ -20,6 +20,7 @@ internal static class LogsCommand
         command.SetAction((result, ct) => CommandAction.RunAsync(async () =>
         {
             var paths = selector.Resolve(result, result.GetValue(name));
+            DaemonSelector.CheckDirectory(paths);
             if (result.GetValue(reopen))
             {
                 SupervisorSignal.Send(paths, "WINCH");
@@ -30,7 +31,7 @@ internal static class LogsCommand
             if (count < 0)
                 throw CliError.Usage($"--lines {count} must be 0 or more");
             string log = StateFile.Read(paths.StateFile)?.LogFile ?? StartDefinitionFiles.Load(paths)?.Definition.LogFile ?? LogFiles.DefaultPath(paths);
-            if (!File.Exists(log) && !Directory.Exists(log))
+            if (!File.Exists(log) && !Directory.Exists(log) && !RegularFile.IsSymbolicLink(log))
                 throw new CliError($"{paths.Name} has no log file '{log}'", ExitCodes.Failure);
             using var stdout = new FdStream(1);
             var file = RegularFile.OpenRead(log);

@@ -21,18 +21,44 @@ internal static class RestartCommand
         {
             var paths = selector.Resolve(result, result.GetValue(name));
             var schedule = StopCommand.Schedule(result.GetValue(timeout), result.GetValue(retry));
-            var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
+            var ready = Seconds.Positive(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
+            DaemonSelector.CheckDirectory(paths);
             var request = Recorded(paths, ready);
-            _ = request.ProgramEnvironment(); // a broken env file is reported before anything is stopped
+            CheckStartable(request); // what would make the start fail is reported before anything is stopped
             ForeignDirectory.Check(paths);
             var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, StopTarget.Process, DaemonSelector.Options(paths), ct).ConfigureAwait(false);
             int stopped = StopCommand.Report(outcome);
             if (stopped != ExitCodes.Ok)
                 return stopped;
             RuntimeDirectory.Ensure(paths.Directory);
+            StartCommand.CreateLog(request.LogFile, request.Umask ?? 0x12);
             return await Starter.StartAsync(paths, request, ct).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A restart that could not start the daemon again must not stop it: the env files, the working
+    /// directory, the command and the log's directory are checked first (exit 1, or 2 for a bad env
+    /// line), and the daemon is left running.
+    /// </summary>
+    private static void CheckStartable(StartRequest request)
+    {
+        var environment = request.ProgramEnvironment(); // a broken env file: its own error (2 for a bad line)
+        const string kept = "; nothing was stopped";
+        if (!Directory.Exists(request.WorkingDirectory))
+            throw new CliError($"cannot restart: working directory '{request.WorkingDirectory}' does not exist{kept}", ExitCodes.Failure);
+        if (Path.GetDirectoryName(request.LogFile) is { Length: > 0 } logDirectory && !Directory.Exists(logDirectory))
+            throw new CliError($"cannot restart: the directory of log file '{request.LogFile}' does not exist{kept}", ExitCodes.Failure);
+        RunAs.Resolve(request.User, request.Group)?.CheckAllowed();
+        try
+        {
+            ProgramCheck.Resolve(request.Command[0], environment, request.WorkingDirectory);
+        }
+        catch (CliError e)
+        {
+            throw new CliError($"cannot restart: {e.Message}{kept}", ExitCodes.Failure);
+        }
     }
 
     /// <summary>What `start` was given: NAME.start.json (and NAME.env), or, for a daemon started by an older pidguard, its state file.</summary>

@@ -30,7 +30,7 @@ internal static class SignalCommand
                 string reason = outcome.State == DaemonState.NotRunning && CommonOptions.MissingDirectoryHint(paths.Directory) is { } hint ? $"{outcome.Reason}: {hint}" : outcome.Reason!;
                 return Task.FromResult(CommandAction.Fail($"not signalling {paths.Name}: {reason}", outcome.State switch
                 {
-                    DaemonState.NotRunning or DaemonState.Stale => ExitCodes.NotRunning,
+                    DaemonState.NotRunning or DaemonState.Stale or DaemonState.Restarting => ExitCodes.NotRunning, // between restarts the program does not run
                     DaemonState.Unknown => ExitCodes.Unknown,
                     _ => ExitCodes.Failure,
                 }));

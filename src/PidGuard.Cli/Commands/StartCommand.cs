@@ -5,6 +5,25 @@ namespace PidGuard.Cli.Commands;
 
 internal static class StartCommand
 {
+    /// <summary>
+    /// A missing log file is created 0644 less the daemon's umask (the owner keeps read and write: the
+    /// supervisor appends to it), O_EXCL so a link planted meanwhile is never followed; an existing one
+    /// is left as it is.
+    /// </summary>
+    internal static void CreateLog(string path, int umask)
+    {
+        var mode = (UnixFileMode)((0x1A4 & ~umask) | 0x180);
+        try
+        {
+            using var log = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+            File.SetUnixFileMode(log.SafeFileHandle, mode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // exists already, or cannot be created: the start names the problem when it opens it
+        }
+    }
+
     public static Option<double?> WaitReadyOption() => new("--wait-ready")
     {
         Description = "Return only once the program sends READY=1 to $NOTIFY_SOCKET (sd_notify), failing with its exit code and log tail if it dies first.",
@@ -90,7 +109,7 @@ internal static class StartCommand
             if (argv.Length == 0)
                 throw CliError.Usage($"no COMMAND given: {usage}");
             var paths = selector.Resolve(result, name);
-            var ready = Seconds.Parse(result.GetValue(waitReady), "--wait-ready");
+            var ready = Seconds.Positive(result.GetValue(waitReady), "--wait-ready");
             if (result.GetValue(maxRestarts) is < 0)
                 throw CliError.Usage("--max-restarts must be 0 or more");
             var request = new StartRequest
@@ -103,7 +122,7 @@ internal static class StartCommand
                 Restart = RestartPolicies.Parse(result.GetValue(restart)),
                 Environment = Starter.ParseEnv(result.GetValue(env) ?? []),
                 EnvFiles = (result.GetValue(envFile) ?? []).Select(f => f.Length == 0 ? throw CliError.Usage("--env-file must not be empty") : Path.GetFullPath(f)).ToList(),
-                Umask = result.GetValue(umask) is { } m ? Starter.ParseUmask(m) : null,
+                Umask = result.GetValue(umask) is { } m ? Starter.ParseUmask(m) : Native.Libc.CurrentUmask(), // the caller's, recorded so that restart replays it
                 User = result.GetValue(user),
                 Group = result.GetValue(group),
                 WaitReady = ready,
@@ -112,7 +131,12 @@ internal static class StartCommand
             };
             if (cluster.Read(result, environmentTurnsOn: true) is { } clusterSettings)
                 request = WithCluster(request, clusterSettings, paths);
+            if (Directory.Exists(request.WorkingDirectory))
+                ProgramCheck.Resolve(argv[0], request.ProgramEnvironment(), request.WorkingDirectory); // 127 not found, 126 not executable
             RuntimeDirectory.Ensure(paths.Directory);
+            if (Path.GetDirectoryName(request.LogFile) is { Length: > 0 } logDirectory && !Directory.Exists(logDirectory))
+                throw new CliError($"cannot create log file '{request.LogFile}': its directory '{logDirectory}' does not exist", ExitCodes.Failure);
+            CreateLog(request.LogFile, request.Umask ?? 0x12);
             return Starter.StartAsync(paths, request, ct);
         }));
         return command;

@@ -30,6 +30,12 @@ internal interface IPlatform
     bool CreateRuntimeDirectory(string path);
 
     /// <summary>
+    /// Gives the owner (this user) back full access to a runtime directory of theirs that lacks it (a
+    /// umask such as 0477 at creation, a chmod by hand); returns its status afterwards. Nothing else changes.
+    /// </summary>
+    FileStatus? RestoreOwnerAccess(string path, FileStatus? status);
+
+    /// <summary>
     /// What makes the existing <paramref name="path"/> unsafe as a runtime directory (named in the message), or null.
     /// With <paramref name="rootReads"/> (a command that only reads) root may use another user's directory (Unix).
     /// </summary>

@@ -10,6 +10,8 @@ internal abstract partial class UnixPlatform
 
     public bool CreateRuntimeDirectory(string path) => UnixRuntimeDirectory.Create(this, path);
 
+    public FileStatus? RestoreOwnerAccess(string path, FileStatus? status) => UnixRuntimeDirectory.RestoreOwnerAccess(this, path, status);
+
     public string? RuntimeDirectoryProblem(string path, FileStatus status, bool rootReads) => UnixRuntimeDirectory.Problem(path, status, EffectiveUserId, rootReads);
 
     public SafeHandle? PinDirectory(string directory) => UnixDirectoryPin.TryTake(this, directory);

@@ -35,16 +35,37 @@ internal static class UnixRuntimeDirectory
     }
 
     /// <summary>
-    /// mkdir applies the umask (0277 would leave the directory unwritable): set 0700 on the directory
-    /// just created, through a descriptor opened without following links, so that a path swapped in
-    /// between (in a world-writable parent such as /tmp) is never the one changed.
+    /// mkdir applies the umask (0277 would leave the directory unwritable, 0777 unopenable): set 0700
+    /// on the directory just created, through a descriptor opened without following links, so that a
+    /// path swapped in between (in a world-writable parent such as /tmp) is never the one changed.
+    /// When the umask left it unreadable to its owner (no descriptor can be opened), chmod by path,
+    /// only after lstat shows it is still a real directory (not a symbolic link) of this user: in a
+    /// sticky parent such as /tmp no other user can rename or replace it.
     /// </summary>
     private static void FixCreatedMode(UnixPlatform p, string path)
     {
-        using var fd = p.Open(path, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow | OpenFlags.CloseOnExec, 0);
+        using var fd = p.TryOpen(path, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow | OpenFlags.CloseOnExec, 0, out _);
+        if (fd is null)
+        {
+            if (p.LStat(path) is { IsDirectory: true, IsSymbolicLink: false } created && created.OwnerUid == p.EffectiveUserId)
+                p.Chmod(path, DirectoryMode);
+            return;
+        }
         var st = p.FStat(fd, path);
         if (st.IsDirectory && st.OwnerUid == p.EffectiveUserId && st.Permissions != DirectoryMode)
             p.FChmod(fd, DirectoryMode, path);
+    }
+
+    /// <summary>
+    /// A directory of this user that its owner cannot use (created under a umask such as 0477 or 0777
+    /// by an older version, or chmod'ed by hand): u+rwx is added, nothing else changed.
+    /// </summary>
+    public static FileStatus? RestoreOwnerAccess(UnixPlatform p, string path, FileStatus? st)
+    {
+        if (st is not { IsDirectory: true, IsSymbolicLink: false } s || s.OwnerUid != p.EffectiveUserId || (s.Permissions & DirectoryMode) == DirectoryMode)
+            return st;
+        p.Chmod(path, s.Permissions | DirectoryMode);
+        return p.LStat(path);
     }
 
     /// <summary>A real directory (not a symbolic link), owned by the user, not writable by group or others.</summary>

@@ -212,4 +212,79 @@ public class AdminFeatureTests : CliScenario
         Assert.DoesNotContain("already running", o, StringComparison.Ordinal);
         Assert.DoesNotContain("released its instance lock", o, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Restart_checks_what_the_start_needs_before_it_stops_the_daemon()
+    {
+        string o = Run("""
+            mkdir -p "$ROOT/wd" "$ROOT/logs" "$ROOT/bin"
+            printf '#!/bin/sh\nexec sleep 300\n' > "$ROOT/bin/prog"; chmod 755 "$ROOT/bin/prog"
+            P start cw -q --cwd "$ROOT/wd" -- sleep 300
+            P start cb -q -- "$ROOT/bin/prog"
+            P start ld -q --log "$ROOT/logs/ld.log" -- sleep 300
+            rmdir "$ROOT/wd"; rm "$ROOT/bin/prog"; rm -r "$ROOT/logs"
+            for n in cw cb ld; do
+                P restart $n; echo "RESTART_$n=$?"
+                P status $n -q; echo "STATUS_$n=$?"
+            done
+            """);
+        foreach (string n in new[] { "cw", "cb", "ld" })
+        {
+            AssertValue(o, "RESTART_" + n, "1");
+            AssertValue(o, "STATUS_" + n, "0");
+        }
+        Assert.Contains("working directory", o, StringComparison.Ordinal);
+        Assert.Contains("nothing was stopped", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_nul_in_an_env_file_and_a_broken_start_definition_are_clear_errors_not_stack_traces()
+    {
+        string o = Run("""
+            printf 'A=1\nV=x\0y\n' > "$ROOT/f.env"
+            P start nul --env-file "$ROOT/f.env" -- sleep 30 2>&1; echo "NUL=$?"
+            printf '\xef\xbb\xbfBOM=1\n' > "$ROOT/bom.env"
+            P start bom -q --env-file "$ROOT/bom.env" -- sh -c 'echo "BOM_VALUE=$BOM"; sleep 300'; echo "BOM=$?"
+            P start r -q -- sleep 300; P stop r -q
+            sed -i '/"logFile"/d' "$DIR/r.start.json"
+            P restart r 2>&1; echo "NO_LOG_FILE=$?"
+            P start s -q -- sleep 300; P stop s -q
+            sed -i 's/"schemaVersion": 1/"schemaVersion": 99/' "$DIR/s.start.json"
+            P restart s 2>&1; echo "SCHEMA=$?"
+            """);
+        AssertValue(o, "NUL", "2");
+        Assert.Contains("line 2: a NUL character", o, StringComparison.Ordinal);
+        AssertValue(o, "BOM", "0");
+        AssertValue(o, "NO_LOG_FILE", "1");
+        Assert.Contains("holds no log file", o, StringComparison.Ordinal);
+        AssertValue(o, "SCHEMA", "1");
+        Assert.Contains("schemaVersion 99", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_about_paths_and_recorded_files_are_in_the_tools_words_and_never_follow_links_or_quote_content()
+    {
+        string o = Run("""
+            P start l --log /nonexistent/dir/x.log -- sleep 30 2>&1; echo "LOG_DIR=$?"
+            P start r -q -- sleep 300; P stop r -q
+            echo 'rubbish' > "$DIR/r.start.json"
+            P restart r 2>&1; echo "BAD_JSON=$?"
+            P start e -q --env K=V -- sleep 300; P stop e -q
+            echo 'topsecret' > "$ROOT/secret"; rm "$DIR/e.env"; ln -s "$ROOT/secret" "$DIR/e.env"
+            P restart e 2>&1; echo "ENV_LINK=$?"
+            P start u -q --umask 022 -- sleep 300; P stop u -q
+            sed -i 's/"umask": "022"/"umask": "999"/' "$DIR/u.start.json"
+            P restart u 2>&1; echo "UMASK=$?"
+            """);
+        AssertValue(o, "LOG_DIR", "1");
+        Assert.Contains("its directory '/nonexistent/dir' does not exist", o, StringComparison.Ordinal);
+        AssertValue(o, "BAD_JSON", "1");
+        AssertValue(o, "ENV_LINK", "1");
+        Assert.True(o.Contains("e.env' is a symbolic link", StringComparison.Ordinal), o);
+        AssertValue(o, "UMASK", "1");
+        foreach (string dotnet in new[] { "Could not find a part", "invalid start of a value", "LineNumber", "recognizable digits", "System.", "topsecret", "'t'" })
+            Assert.DoesNotContain(dotnet, o, StringComparison.Ordinal);
+    }
 }

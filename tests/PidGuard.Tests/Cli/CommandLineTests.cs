@@ -299,4 +299,29 @@ public class CommandLineTests : CliScenario
             dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
+
+    [Fact]
+    public void Logs_and_restart_check_the_runtime_directory_and_small_usage_rules_hold()
+    {
+        string o = Run("""
+            mkdir -m 777 "$ROOT/open"; echo planted-line > "$ROOT/open/x.log"
+            P logs x --dir "$ROOT/open" 2>&1; echo "OPEN_LOGS=$?"
+            P restart x --dir "$ROOT/open" 2>&1; echo "OPEN_RESTART=$?"
+            P run ok -- true 2> "$ROOT/err"; echo "RUN=$?"
+            echo "RUN_STDERR=$(wc -c < "$ROOT/err")"
+            P run bad -- sh -c 'exit 3' 2>&1; echo "RUN_BAD=$?"
+            P start w --wait-ready 0 -- sleep 1 2>&1; echo "WAIT_READY_ZERO=$?"
+            P -q --version >/dev/null; echo "QUIET_VERSION=$?"
+            """);
+        AssertValue(o, "OPEN_LOGS", "1");
+        AssertValue(o, "OPEN_RESTART", "1");
+        Assert.Contains("group- or world-writable", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("planted-line", o, StringComparison.Ordinal);
+        AssertValue(o, "RUN", "0");
+        AssertValue(o, "RUN_STDERR", "0");
+        AssertValue(o, "RUN_BAD", "3");
+        Assert.Contains("exited: code 3", o, StringComparison.Ordinal);
+        AssertValue(o, "WAIT_READY_ZERO", "2");
+        AssertValue(o, "QUIET_VERSION", "0");
+    }
 }

@@ -172,4 +172,59 @@ public class CommandTests : CliScenario
         Assert.Equal("3", Value(o, "AFTER_PKILL"));
         Assert.Contains("NO_SLEEP", o, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_file_that_exists_but_cannot_be_executed_is_126_and_only_a_missing_one_127()
+    {
+        string o = Run("""
+            mkdir -p "$ROOT/d"
+            printf '#!/bin/sh\necho hi\n' > "$ROOT/script"; chmod 644 "$ROOT/script"
+            for what in /etc/passwd "$ROOT/d" "$ROOT/script"; do
+                P start x -- "$what" 2>&1; echo "START=$?"
+                P run y -- "$what" 2>&1; echo "RUN=$?"
+            done
+            P start x -- /nonexistent/prog 2>/dev/null; echo "MISSING_START=$?"
+            P run y -- /nonexistent/prog 2>/dev/null; echo "MISSING_RUN=$?"
+            """);
+        Assert.Equal(3, Lines(o, "START=126").Count);
+        Assert.Equal(3, Lines(o, "RUN=126").Count);
+        AssertValue(o, "MISSING_START", "127");
+        AssertValue(o, "MISSING_RUN", "127");
+    }
+
+    [Fact]
+    public void Control_characters_from_commands_status_texts_and_errors_are_shown_escaped()
+    {
+        string o = Run("""
+            P start cc -q -- sh -c 'sleep 300' $'\e]0;pwned\a\e[2J' $'a\rb' $'new\nline' $'c1\xc2\x9b'
+            P list > "$ROOT/list"
+            echo "LIST_ROWS=$(wc -l < "$ROOT/list")"
+            echo "LIST_CONTROLS=$(tr -d '\n' < "$ROOT/list" | tr -cd '\000-\037\177' | wc -c)"
+            echo "LIST_C1=$(grep -c $'\xc2\x9b' "$ROOT/list")"
+            grep '^cc' "$ROOT/list"
+            P list --json | grep -c 'new\\nline' | sed 's/^/JSON_EXACT=/'
+            P start bad -- $'/nonexistent/\e[31mX' 2> "$ROOT/err"; echo "BAD=$?"
+            echo "ERR_CONTROLS=$(tr -d '\n' < "$ROOT/err" | tr -cd '\000-\037\177' | wc -c)"
+            cat "$ROOT/err"
+            if command -v systemd-notify >/dev/null; then
+                P start st -q -- sh -c 'systemd-notify --status="$(printf "\033[2Jpwned\rX\nY")"; sleep 300'
+                for i in $(seq 100); do P status st --json | grep -q pwned && break; sleep 0.1; done
+                P status st > "$ROOT/status"
+                echo "STATUS_CONTROLS=$(tr -d '\n' < "$ROOT/status" | tr -cd '\000-\037\177' | wc -c)"
+                echo "STATUS_LINES=$(wc -l < "$ROOT/status")"
+            else
+                echo "STATUS_CONTROLS=0"; echo "STATUS_LINES=1"
+            fi
+            """);
+        AssertValue(o, "LIST_ROWS", "2");
+        AssertValue(o, "LIST_CONTROLS", "0");
+        AssertValue(o, "LIST_C1", "0");
+        Assert.Contains("$'\\e]0;pwned\\x07\\e[2J' $'a\\rb' $'new\\nline' $'c1\\u009b'", o, StringComparison.Ordinal);
+        AssertValue(o, "JSON_EXACT", "1");
+        AssertValue(o, "BAD", "127");
+        AssertValue(o, "ERR_CONTROLS", "0");
+        Assert.Contains("\\e[31mX", o, StringComparison.Ordinal);
+        AssertValue(o, "STATUS_CONTROLS", "0");
+        AssertValue(o, "STATUS_LINES", "1");
+    }
 }

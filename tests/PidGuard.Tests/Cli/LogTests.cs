@@ -150,6 +150,93 @@ public class LogTests : CliScenario
     }
 
     [Fact]
+    public void A_failed_rotation_is_logged_once_and_writing_goes_on_to_the_current_file()
+    {
+        string o = Run("""
+            mkdir -p "$DIR/r.log.1/x"
+            P start r -q --log-max-size 4K -- sh -c 'echo ready; while [ ! -e "$1" ]; do sleep 0.05; done; seq -f "line %03g padded to about forty bytes long" 1 400' sh "$ROOT/go"
+            waitfor "$DIR/r.log" '^ready'
+            SUP=$(supervisor r)
+            touch "$ROOT/go"
+            for i in $(seq 200); do gone "$SUP" && break; sleep 0.1; done
+            alive "$SUP" supervisor
+            P status r; echo "STATUS=$?"
+            echo "LINES=$(grep -c '^line [0-9]* padded' "$DIR/r.log")"
+            echo "ROTATE_NOTES=$(grep -c 'pidguard: cannot rotate .*r.log' "$DIR/r.log")"
+            grep 'cannot rotate' "$DIR/r.log"
+            grep 'exited: code 0' "$DIR/r.log"
+            """);
+        Assert.Contains("DEAD supervisor", o, StringComparison.Ordinal);
+        Assert.Equal("3", Value(o, "STATUS"));
+        Assert.Equal("400", Value(o, "LINES"));
+        Assert.Equal("1", Value(o, "ROTATE_NOTES"));
+        Assert.Contains("exited: code 0", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_symbolic_link_at_the_log_path_is_refused_by_start_and_never_followed_by_logs()
+    {
+        string o = Run("""
+            mkdir -m 700 "$DIR"
+            echo secret-target-line > "$ROOT/target"
+            ln -s "$ROOT/target" "$DIR/c.log"
+            P start c -- sleep 300; echo "DEFAULT_LOG=$?"
+            P status c >/dev/null; echo "C_STATUS=$?"
+            ln -s "$ROOT/target" "$ROOT/link.log"
+            P start d --log "$ROOT/link.log" -- sleep 300; echo "LOG_OPTION=$?"
+            P start e -- sleep 300 >/dev/null
+            rm "$DIR/e.log"; ln -s "$ROOT/target" "$DIR/e.log"
+            P logs e; echo "LOGS=$?"
+            """);
+        AssertValue(o, "DEFAULT_LOG", "1");
+        AssertValue(o, "C_STATUS", "3");
+        AssertValue(o, "LOG_OPTION", "1");
+        AssertValue(o, "LOGS", "1");
+        Assert.Contains("c.log' is a symbolic link", o, StringComparison.Ordinal);
+        Assert.Contains("link.log' is a symbolic link", o, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-target-line", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_log_is_0644_less_the_umask_and_restart_replays_the_callers_umask()
+    {
+        string o = Run("""
+            P start a -q --umask 077 -- sleep 300
+            echo "OPTION_MODE=$(stat -c %a "$DIR/a.log")"
+            (umask 027; P start b -q -- sh -c 'echo "UMASK_$(umask)"; sleep 300')
+            echo "CALLER_MODE=$(stat -c %a "$DIR/b.log")"
+            waitfor "$DIR/b.log" '^UMASK_'
+            P restart b -q
+            waituntil 10 sh -c "[ \$(grep -c '^UMASK_' '$DIR/b.log') -ge 2 ]"
+            grep '^UMASK_' "$DIR/b.log" | sort -u | tr '\n' ' ' | sed 's/^/UMASKS=/'; echo
+            """);
+        AssertValue(o, "OPTION_MODE", "600");
+        AssertValue(o, "CALLER_MODE", "640");
+        AssertValue(o, "UMASKS", "UMASK_0027 ");
+    }
+
+    [Fact]
+    public void Logs_follow_prints_every_file_of_a_very_fast_rotation_in_order()
+    {
+        string o = Run("""
+            P start fw -q --log-max-size 64K --log-keep 1000 -- sh -c 'echo ready; while [ ! -e "$1" ]; do sleep 0.05; done; seq -f "line %07g padded out to be a little longer than before" 1 150000; sleep 300' sh "$ROOT/go"
+            waitfor "$DIR/fw.log" '^ready'
+            P logs fw -f -n 1 > "$ROOT/followed" &
+            FOLLOWER=$!
+            waitfor "$ROOT/followed" '^ready'
+            touch "$ROOT/go"
+            waitfor "$ROOT/followed" 'line 0150000'
+            kill $FOLLOWER
+            grep '^line ' "$ROOT/followed" > "$ROOT/lines"
+            echo "FOLLOWED=$(wc -l < "$ROOT/lines")"
+            echo "GAPS=$(awk '{ n = substr($0, 6, 7) + 0; if (n != NR) { print; exit } }' "$ROOT/lines" | wc -l)"
+            awk '{ n = substr($0, 6, 7) + 0; if (n != NR) { print "FIRST_GAP_AT", NR, $0; exit } }' "$ROOT/lines"
+            """);
+        AssertValue(o, "FOLLOWED", "150000");
+        AssertValue(o, "GAPS", "0");
+    }
+
+    [Fact]
     public void Log_options_are_checked()
     {
         string o = Run("""

@@ -81,6 +81,58 @@ public class UserTests : CliScenario
     }
 
     [Fact]
+    public void Minus_one_ids_are_refused_and_a_failing_exec_as_step_always_fails_the_start()
+    {
+        RequireRoot();
+        string o = Run("""
+            P start a --user 0:4294967295 -- true 2>&1; echo "GID_MINUS_ONE=$?"
+            P start a --group 4294967295 -- true 2>&1; echo "GROUP_MINUS_ONE=$?"
+            P start a --user 4294967295:0 -- true 2>&1; echo "UID_MINUS_ONE=$?"
+            mkdir -m 700 "$ROOT/private"
+            printf '#!/bin/sh\nsleep 300\n' > "$ROOT/private/prog"; chmod 755 "$ROOT/private/prog"
+            for i in 1 2 3; do P start x$i --user nobody -- "$ROOT/private/prog" >/dev/null 2>&1; echo "EXEC_AS_$i=$?"; done
+            """);
+        Assert.Equal("2", Value(o, "GID_MINUS_ONE"));
+        Assert.Equal("2", Value(o, "GROUP_MINUS_ONE"));
+        Assert.Equal("2", Value(o, "UID_MINUS_ONE"));
+        Assert.Contains("(gid_t)-1", o, StringComparison.Ordinal);
+        for (int i = 1; i <= 3; i++)
+            AssertValue(o, $"EXEC_AS_{i}", "126");
+    }
+
+    [Fact]
+    public void A_runtime_directory_created_under_a_umask_that_denies_its_owner_is_set_to_0700()
+    {
+        RequireRoot();
+        string o = Run("""
+            chmod 755 "$ROOT"
+            mkdir -m 777 "$ROOT/nb"
+            mkdir -m 300 "$ROOT/nb/old" && chown 65534:65534 "$ROOT/nb/old"
+            setpriv --reuid 65534 --regid 65534 --clear-groups env HOME=/tmp DOTNET_CLI_HOME=/tmp "$(command -v bash)" -c "$(declare -f P)
+                for m in 0777 0477; do
+                    (umask \$m; P start um --dir '$ROOT/nb/run'\$m -q -- sleep 300); echo \"START_\$m=\$?\"
+                    P status um --dir '$ROOT/nb/run'\$m -q; echo \"STATUS_\$m=\$?\"
+                    P stop um --dir '$ROOT/nb/run'\$m -q; echo \"STOP_\$m=\$?\"
+                done
+                P start old --dir '$ROOT/nb/old' -q -- sleep 300; echo \"OLD=\$?\"
+                P stop old --dir '$ROOT/nb/old' -q
+                " 2>&1
+            echo "MODE_0777=$(stat -c %a "$ROOT/nb/run0777")"
+            echo "MODE_0477=$(stat -c %a "$ROOT/nb/run0477")"
+            echo "MODE_OLD=$(stat -c %a "$ROOT/nb/old")"
+            """);
+        foreach (string m in new[] { "0777", "0477" })
+        {
+            AssertValue(o, "START_" + m, "0");
+            AssertValue(o, "STATUS_" + m, "0");
+            AssertValue(o, "STOP_" + m, "0");
+            AssertValue(o, "MODE_" + m, "700");
+        }
+        AssertValue(o, "OLD", "0");
+        AssertValue(o, "MODE_OLD", "700");
+    }
+
+    [Fact]
     public void Root_manages_a_daemon_in_another_users_runtime_directory()
     {
         RequireRoot();

@@ -44,6 +44,9 @@ internal sealed partial class WindowsPlatform : IPlatform, IRangeHandoff
 
     public bool CreateRuntimeDirectory(string path) => WindowsRuntimeDirectory.Create(path, _user);
 
+    /// <summary>The owner-only DACL is set at creation; an existing directory's DACL is checked, never changed.</summary>
+    public FileStatus? RestoreOwnerAccess(string path, FileStatus? status) => status;
+
     /// <summary>Windows has no root: reading and writing commands check alike.</summary>
     public string? RuntimeDirectoryProblem(string path, FileStatus status, bool rootReads) =>
         WindowsRuntimeDirectory.Problem(path, _user) is { } problem ? $"Runtime directory '{path}' {problem}." : null;
