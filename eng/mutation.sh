@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Mutation testing of the protocol files with Stryker.NET, a local .NET tool (.config/dotnet-tools.json).
-# Two passes, then the score per file and overall (reports in artifacts/mutation*/reports/):
+# By default two focused passes (about 30 min each on 2 cores), then the score per file and overall
+# (reports in artifacts/mutation*/reports/):
+#   focus:   stryker-config.focus.json: signal decision, identity (token and lock-holder proof), stale
+#            files, adopt, atomic writes, pid file, lock file, file ownership;
+#   focus-b: stryker-config.focus-b.json: state file, probe, runtime directory, stop schedule;
+# both against the in-process protocol, parsing, lock, status and runtime-directory tests.
+# With --all, the full passes instead (3,710 mutants: hours on 2 cores):
 #   1. stryker-config.json: every protocol file, against the in-process tests, with per-test coverage.
 #      The multi-process scenarios (sandboxed CLI, hosting, stop and torture tests, the packaging test)
 #      are left out: Stryker sees coverage only in the test process, and the protocol logic they run
@@ -10,9 +16,10 @@
 #      in child processes (a mutant is active there too: they inherit Stryker's mutant file).
 # About 40 minutes on 2 busy cores (docs/RELIABILITY.md, "Mutation testing"): not part of .ci/run.
 #
-#   eng/mutation.sh                # both passes
+#   eng/mutation.sh                # the two focused passes
 #   eng/mutation.sh --survivors    # and list every mutant that was not detected
-#   eng/mutation.sh --in-process   # the first pass only
+#   eng/mutation.sh --all          # every protocol file, then the signal pass
+#   eng/mutation.sh --all --in-process   # every protocol file, without the signal pass
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,12 +28,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export PIDGUARD_FUZZ_ITERATIONS=${PIDGUARD_FUZZ_ITERATIONS:-20000}
 
 survivors=
-passes=(in-process signals)
+passes=(focus focus-b)
+all=
 for a in "$@"; do
   case "$a" in
     --survivors) survivors=--survivors ;;
-    --in-process) passes=(in-process) ;;
-    *) echo "usage: eng/mutation.sh [--survivors] [--in-process]" >&2; exit 2 ;;
+    --all) all=1; passes=(in-process signals) ;;
+    --in-process) [ -n "$all" ] && passes=(in-process) ;;
+    *) echo "usage: eng/mutation.sh [--survivors] [--all [--in-process]]" >&2; exit 2 ;;
   esac
 done
 
@@ -34,7 +43,11 @@ dotnet tool restore >/dev/null
 reports=()
 for pass in "${passes[@]}"; do
   config="$root/stryker-config.json"; out="$root/artifacts/mutation"
-  if [ "$pass" = signals ]; then config="$root/stryker-config.signals.json"; out="$root/artifacts/mutation-signals"; fi
+  case "$pass" in
+    signals) config="$root/stryker-config.signals.json"; out="$root/artifacts/mutation-signals" ;;
+    focus) config="$root/stryker-config.focus.json"; out="$root/artifacts/mutation-focus" ;;
+    focus-b) config="$root/stryker-config.focus-b.json"; out="$root/artifacts/mutation-focus-b" ;;
+  esac
   rm -rf "$out"
   start=$(date +%s)
   # Stryker runs from the test project: at the root it would find the solution and mutate every project.
