@@ -60,15 +60,27 @@ public sealed partial class InstanceLock
     private async Task<int> WaitForAdoptionAsync(DaemonProcess child, TimeSpan timeout, CancellationToken ct)
     {
         int self = _platform.CurrentProcessId;
-        long exitedAt = 0;
         int? owner = null;
-        bool adopted = await Backoff.WaitUntilAsync(() =>
+        await WaitForChildAsync(child, () =>
         {
             if (OwnerInfo.Read(_platform, Paths).ActionablePid is { } pid && pid != self)
-            {
                 owner = pid;
+            return owner is not null;
+        }, timeout, ct).ConfigureAwait(false);
+        return owner!.Value;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="adopted"/> says the child (or a descendant) took the lock; throws when the
+    /// child exits first or the time is up.
+    /// </summary>
+    private async Task WaitForChildAsync(DaemonProcess child, Func<bool> adopted, TimeSpan timeout, CancellationToken ct)
+    {
+        long exitedAt = 0;
+        bool taken = await Backoff.WaitUntilAsync(() =>
+        {
+            if (adopted())
                 return true;
-            }
             if (child.HasExited)
             {
                 // Race: a double-forking child exits just after its descendant adopted: one short grace.
@@ -79,9 +91,8 @@ public sealed partial class InstanceLock
             }
             return false;
         }, Milliseconds(timeout), ct).ConfigureAwait(false);
-        return adopted
-            ? owner!.Value
-            : throw new PidGuardException($"The child (PID {child.Id}) of '{Name}' did not adopt the lock within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.", Paths.LockFile);
+        if (!taken)
+            throw new PidGuardException($"The child (PID {child.Id}) of '{Name}' did not adopt the lock within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.", Paths.LockFile);
     }
 
     private static string DescribeExit(ExitRecord exit) => exit.Signal is { } s ? $"killed by signal {s}" : $"code {exit.Code}";

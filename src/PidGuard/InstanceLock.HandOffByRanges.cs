@@ -66,26 +66,10 @@ public sealed partial class InstanceLock
     }
 
     /// <summary>Waits until the child (or a descendant) holds the Handoff range; throws when it exits first or the time is up.</summary>
-    private async Task WaitForHandoffRangeAsync(IRangeHandoff ranges, DaemonProcess child, TimeSpan timeout, CancellationToken ct)
+    private Task WaitForHandoffRangeAsync(IRangeHandoff ranges, DaemonProcess child, TimeSpan timeout, CancellationToken ct)
     {
         var fd = _fd!;
-        long exitedAt = 0;
-        bool taken = await Backoff.WaitUntilAsync(() =>
-        {
-            if (ranges.IsHandoffTaken(fd, Paths.LockFile))
-                return true;
-            if (child.HasExited)
-            {
-                // Race: a child that starts the adopter and exits at once: one short grace.
-                if (exitedAt == 0)
-                    exitedAt = Environment.TickCount64;
-                else if (Environment.TickCount64 - exitedAt > 200)
-                    throw new PidGuardException($"The child (PID {child.Id}) of '{Name}' exited ({DescribeExit(child.Exited.Result)}) before it adopted the lock.", Paths.LockFile);
-            }
-            return false;
-        }, Milliseconds(timeout), ct).ConfigureAwait(false);
-        if (!taken)
-            throw new PidGuardException($"The child (PID {child.Id}) of '{Name}' did not adopt the lock within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.", Paths.LockFile);
+        return WaitForChildAsync(child, () => ranges.IsHandoffTaken(fd, Paths.LockFile), timeout, ct);
     }
 
     /// <summary>Stops the child (TERM, then KILL) and takes the Handoff range back, so this process is again the lock's only holder.</summary>
