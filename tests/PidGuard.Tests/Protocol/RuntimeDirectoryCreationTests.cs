@@ -42,12 +42,16 @@ public sealed class RuntimeDirectoryCreationTests : IDisposable
     }
 
     [Fact]
-    public void A_just_created_directory_that_is_not_ours_is_left_as_it_is()
+    public void A_just_created_directory_that_is_not_ours_is_left_as_it_is_and_refused()
     {
+        // Race: another user's directory took the path between mkdir and open: neither fchmod nor the
+        // owner-access repair by path touches it, and it is refused.
         var spy = new Umask0277(foreignOwner: true);
         string path = Path.Join(_dir.Root, "notours");
-        RuntimeDirectory.Ensure(path, spy, null);
+        var e = Assert.Throws<PidGuardException>(() => RuntimeDirectory.Ensure(path, spy, null));
+        Assert.Contains("not by the current user", e.Message, StringComparison.Ordinal);
         Assert.Equal(0, spy.FChmods);
+        Assert.Equal(0, spy.Chmods);
         Assert.Equal(Convert.ToInt32("500", 8), ModeOf(path));
     }
 
@@ -109,16 +113,27 @@ public sealed class RuntimeDirectoryCreationTests : IDisposable
             return base.MkDir(path, asked ? mode : Convert.ToInt32("500", 8));
         }
 
+        public int Chmods { get; private set; }
+
         public override FileStatus FStat(SafeFd fd, string path)
         {
             var st = base.FStat(fd, path);
             return foreignOwner ? st with { OwnerUid = st.OwnerUid + 1 } : st;
         }
 
+        public override FileStatus? LStat(string path) =>
+            base.LStat(path) is { IsDirectory: true } st && foreignOwner ? st with { OwnerUid = st.OwnerUid + 1 } : base.LStat(path);
+
         public override void FChmod(SafeFd fd, int mode, string path)
         {
             FChmods++;
             base.FChmod(fd, mode, path);
+        }
+
+        public override void Chmod(string path, int mode)
+        {
+            Chmods++;
+            base.Chmod(path, mode);
         }
     }
 
