@@ -23,6 +23,23 @@ public sealed partial class InstanceLock
     public static InstanceLock AdoptOrAcquire(string name, PidGuardOptions? options = null) =>
         HasInheritedLock ? Adopt(name, options) : Acquire(name, options);
 
+    /// <summary>
+    /// The process that handed the lock over (<c>PIDGUARD_LOCK_FROM</c>), pinned, when it is proven to share the
+    /// lock: until it sees the adoption it still holds the descriptor, and a supervisor whose program exits at
+    /// once must not end it as a leftover of the daemon. Null when it is gone, not named, or not a holder.
+    /// </summary>
+    private static ProcessHandle? PinHandingOffProcess(IPlatform p, FileStatus lockFile)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(HandingOffPidEnvironmentVariable), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int pid) || pid <= 1 || pid == p.CurrentProcessId)
+            return null;
+        var handle = p.OpenProcess(pid);
+        if (handle is not null && p.HoldsLock(pid, lockFile)) // checked after pinning: the PID names that process
+            return handle;
+        handle?.Dispose();
+        return null;
+    }
+
     private static InstanceLock AdoptCore(string name, PidGuardOptions? options, IPlatform p)
     {
         options ??= new PidGuardOptions();
@@ -48,9 +65,11 @@ public sealed partial class InstanceLock
                 throw wrapped;
             throw;
         }
+        var handingOff = PinHandingOffProcess(p, inherited);
         Environment.SetEnvironmentVariable(LockFdEnvironmentVariable, null);
         Environment.SetEnvironmentVariable(HandoffEnvironmentVariable, null);
-        var adopted = new InstanceLock(p, paths, fd, inherited, LockOwnership.Adopted, options, state);
+        Environment.SetEnvironmentVariable(HandingOffPidEnvironmentVariable, null);
+        var adopted = new InstanceLock(p, paths, fd, inherited, LockOwnership.Adopted, options, state) { _handingOff = handingOff };
         adopted.WriteFilesOrRelease(recoverStale: false);
         return adopted;
     }

@@ -29,12 +29,15 @@ public sealed partial class InstanceLock
         string handoff = _platform is IRangeHandoff
             ? $"{HandoffEnvironmentVariable}={_platform.CurrentProcessId.ToString(CultureInfo.InvariantCulture)}"
             : $"{LockFdEnvironmentVariable}={SpawnRequest.LockDescriptor.ToString(CultureInfo.InvariantCulture)}";
+        string handingOff = $"{HandingOffPidEnvironmentVariable}={_platform.CurrentProcessId.ToString(CultureInfo.InvariantCulture)}";
         var environment = request.Environment
             .Where(e => !e.StartsWith(LockFdEnvironmentVariable + "=", StringComparison.Ordinal)
                 && !e.StartsWith(HandoffEnvironmentVariable + "=", StringComparison.Ordinal)
+                && !e.StartsWith(HandingOffPidEnvironmentVariable + "=", StringComparison.Ordinal)
                 && !e.StartsWith(NameEnvironmentVariable + "=", StringComparison.Ordinal)
                 && !e.StartsWith(PidGuard.RuntimeDirectory.EnvironmentVariable + "=", StringComparison.Ordinal))
             .Append(handoff)
+            .Append(handingOff)
             .Append($"{NameEnvironmentVariable}={Name}")
             .Append($"{PidGuard.RuntimeDirectory.EnvironmentVariable}={Paths.Directory}")
             .ToList();

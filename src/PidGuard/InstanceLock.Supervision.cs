@@ -96,12 +96,16 @@ public sealed partial class InstanceLock
     /// KillMode=control-group: its process group (while the program is not reaped, so the group id
     /// cannot have been reused) and every other process holding this lock (proven by the kernel's
     /// record of the lock, Linux) get TERM, then KILL after <paramref name="grace"/>. Returns how many
-    /// there were. Call it before <see cref="DaemonProcess.Reap"/>.
+    /// there were. Call it before <see cref="DaemonProcess.Reap"/>. The process that handed this lock over
+    /// (<see cref="HandOffAsync"/>) is not the daemon's, even while it still shares the lock.
     /// </summary>
     public Task<int> EndLeftoversAsync(DaemonProcess program, TimeSpan grace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(program);
-        return LeftoverProcesses.EndAsync(_platform, program, _lockFile, grace, cancellationToken);
+        ProcessHandle? handingOff;
+        lock (_sync)
+            handingOff = _handingOff;
+        return LeftoverProcesses.EndAsync(_platform, program, _lockFile, grace, cancellationToken, handingOff);
     }
 
     private void ThrowIfSupervisorLocked()

@@ -28,6 +28,12 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     /// </summary>
     public const string HandoffEnvironmentVariable = "PIDGUARD_HANDOFF";
 
+    /// <summary>
+    /// The PID of the process handing its locked descriptor to a child (Linux and macOS). It shares the lock
+    /// until it sees the adoption and closes its descriptor: the adopter never takes it for a process of the daemon.
+    /// </summary>
+    internal const string HandingOffPidEnvironmentVariable = "PIDGUARD_LOCK_FROM";
+
     /// <summary>The environment variable holding the daemon name for a child that adopts the lock.</summary>
     public const string NameEnvironmentVariable = "PIDGUARD_NAME";
 
@@ -47,6 +53,7 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
     private long _pidFileWrites; // changes with every (re)write or removal: a FileStatus can repeat, as the filesystem reuses inodes
     private FileStatus? _stateFileWritten;
     private DaemonStateRecord _state;
+    private ProcessHandle? _handingOff; // the process that handed this adopted lock over, pinned while it may still share it
 
     private InstanceLock(IPlatform platform, DaemonPaths paths, SafeHandle fd, FileStatus lockFile, LockOwnership ownership, PidGuardOptions options, DaemonStateRecord state)
     {
@@ -182,6 +189,8 @@ public sealed partial class InstanceLock : IDisposable, IAsyncDisposable
         _fd = null;
         _directoryPin?.Dispose();
         _directoryPin = null;
+        _handingOff?.Dispose();
+        _handingOff = null;
         _holder.Dispose();
     }
 

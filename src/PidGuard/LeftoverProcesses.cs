@@ -17,16 +17,18 @@ internal static class LeftoverProcesses
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Ends the leftovers of <paramref name="main"/> (exited, not yet reaped); returns how many there were.</summary>
-    public static async Task<int> EndAsync(IPlatform p, DaemonProcess main, FileStatus lockFile, TimeSpan grace, CancellationToken ct = default)
+    /// <remarks><paramref name="handingOff"/>: the process that handed the lock to this one, which shares it until it sees the adoption: never a leftover.</remarks>
+    public static async Task<int> EndAsync(IPlatform p, DaemonProcess main, FileStatus lockFile, TimeSpan grace, CancellationToken ct = default,
+        ProcessHandle? handingOff = null)
     {
-        var found = Find(p, main, lockFile);
+        var found = Find(p, main, lockFile, handingOff);
         if (found.Count == 0)
             return 0;
         Signal(p, main, lockFile, found, p.Signals.Term);
-        if (await WaitGoneAsync(p, main, lockFile, grace, ct).ConfigureAwait(false))
+        if (await WaitGoneAsync(p, main, lockFile, handingOff, grace, ct).ConfigureAwait(false))
             return found.Count;
-        Signal(p, main, lockFile, Find(p, main, lockFile), p.Signals.Kill);
-        await WaitGoneAsync(p, main, lockFile, KillWait, ct).ConfigureAwait(false);
+        Signal(p, main, lockFile, Find(p, main, lockFile, handingOff), p.Signals.Kill);
+        await WaitGoneAsync(p, main, lockFile, handingOff, KillWait, ct).ConfigureAwait(false);
         return found.Count;
     }
 
@@ -34,13 +36,16 @@ internal static class LeftoverProcesses
     public static List<int> OtherHolders(IPlatform p, FileStatus lockFile, int main) =>
         p.FindLockHolders(lockFile).Where(pid => pid != p.CurrentProcessId && pid != main).ToList();
 
-    private static HashSet<int> Find(IPlatform p, DaemonProcess main, FileStatus lockFile)
+    private static HashSet<int> Find(IPlatform p, DaemonProcess main, FileStatus lockFile, ProcessHandle? handingOff)
     {
         var all = new HashSet<int>(main.GroupMembers());
         all.UnionWith(main.SessionMembers());
         all.UnionWith(OtherHolders(p, lockFile, main.Id));
         all.Remove(main.Id);
         all.Remove(p.CurrentProcessId);
+        // Race: it exits and its PID is reused during the scan: it is left out only if still alive after the scan.
+        if (handingOff is not null && all.Contains(handingOff.Pid) && !p.WaitForExit(handingOff, 0))
+            all.Remove(handingOff.Pid);
         return all;
     }
 
@@ -72,6 +77,6 @@ internal static class LeftoverProcesses
         return handle is not null && p.HoldsLock(pid, lockFile) && p.SendSignal(handle, signal) == SignalResult.Delivered;
     }
 
-    private static async Task<bool> WaitGoneAsync(IPlatform p, DaemonProcess main, FileStatus lockFile, TimeSpan limit, CancellationToken ct) =>
-        await Backoff.WaitUntilAsync(() => Find(p, main, lockFile).Count == 0, (int)limit.TotalMilliseconds, ct, maxDelayMs: 200).ConfigureAwait(false);
+    private static async Task<bool> WaitGoneAsync(IPlatform p, DaemonProcess main, FileStatus lockFile, ProcessHandle? handingOff, TimeSpan limit, CancellationToken ct) =>
+        await Backoff.WaitUntilAsync(() => Find(p, main, lockFile, handingOff).Count == 0, (int)limit.TotalMilliseconds, ct, maxDelayMs: 200).ConfigureAwait(false);
 }

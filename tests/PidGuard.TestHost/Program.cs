@@ -85,6 +85,30 @@ try
             Say($"HANDED {handed.OwnerPid} {held.Ownership}");
             return 0;
         }
+        case "supervise-once":
+        {
+            // supervise-once NAME DIR : (as the child of handoff-cmd) stop the process handing the lock over while it
+            // still shares it, adopt as a supervisor, run `true`, end its leftovers, let the hander go on.
+            string hander = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]; // the parent: handoff-cmd
+            Signal("STOP", hander);
+            var options = Options(Arg(2));
+            options.Supervising = true;
+            using var held = InstanceLock.Adopt(Arg(1), options);
+            var program = held.StartProcess(new DaemonStartInfo("true", []));
+            await program.Exited;
+            Say($"LEFTOVERS {await held.EndLeftoversAsync(program, TimeSpan.FromSeconds(1))}");
+            program.Reap();
+            Signal("CONT", hander);
+            for (int i = 0; i < 1000 && File.Exists($"/proc/{hander}/stat") && !File.ReadAllText($"/proc/{hander}/stat").Split(')')[^1].StartsWith(" Z", StringComparison.Ordinal); i++)
+                Thread.Sleep(20); // the lock stays held until the hander saw the adoption and ended
+            return 0;
+
+            static void Signal(string signal, string pid)
+            {
+                using var kill = Process.Start("kill", ["-" + signal, pid]);
+                kill.WaitForExit();
+            }
+        }
         case "share":
         {
             // share NAME DIR : acquire, start `sleep 300` sharing the lock, release our lock, exit (the child keeps it).

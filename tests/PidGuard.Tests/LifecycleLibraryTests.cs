@@ -40,6 +40,19 @@ public class LifecycleLibraryTests : SandboxScenario
     }
 
     [Fact]
+    public void The_process_handing_the_lock_over_is_never_ended_as_a_leftover_of_a_program_that_exits_at_once()
+    {
+        // The hander shares the lock until it sees the adoption; here it is held (SIGSTOP) before the adoption,
+        // so it still shares the lock when the supervisor's program has exited and its leftovers are ended.
+        string o = Run($"""
+            H handoff-cmd d "$DIR" '{ChildProcess.Dotnet}' '{ChildProcess.HostDll}' supervise-once d "$DIR"; echo "HANDER=$?"
+            """);
+        Assert.Contains("LEFTOVERS 0", o, StringComparison.Ordinal);
+        Assert.True(Value(o, "HANDER") == "0", o);
+        Assert.Contains("HANDED", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_deleted_working_directory_neither_fails_the_acquire_nor_leaks_a_locked_descriptor()
     {
         var (code, lines) = ChildProcess.RunHost("cwd-deleted", "d", Dir.Runtime);
