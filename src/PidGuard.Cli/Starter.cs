@@ -98,7 +98,9 @@ internal static class Starter
                 return ExitCodes.Ok;
             }
             // Decided on the first exit: a program that crash-loops under a restart policy is a failed start, not "started" then dead.
-            if (status.State == DaemonState.Restarting && record?.LastExit is { } died && died.At >= began)
+            // Race: a supervisor that will not restart (phase exited or failed) holds the lock a moment longer to
+            // record the exit and release: it ends on its own and keeps the record; stopping it would erase both.
+            if (status.State == DaemonState.Restarting && record?.LastExit is { } died && died.At >= began && record.Phase == SupervisorPhase.Restarting)
             {
                 return await AbortAsync(paths, request, request.WaitReady is null ? ExitedDuringStart(request, died) + "; not restarting it"
                     : $"{request.Command[0]} exited before it was ready ({StatusView.ExitText(died)})", logStart, CodeOf(died)).ConfigureAwait(false);

@@ -78,7 +78,7 @@ public class PackagingTests : IDisposable
         var firstOutput = first.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var paths = DaemonPaths.For("packaged", _dir.Runtime);
         bool running = SpinWait.SpinUntil(() => first.HasExited
-            || DaemonProbe.GetStatus("packaged", _dir.Options()) is { State: DaemonState.Running, IsIdentityVerified: true } s && s.Pid == first.Id, 60_000);
+            || DaemonProbe.GetStatus("packaged", _dir.Options()) is { State: DaemonState.Running, IsIdentityVerified: true, Reason: null } s && s.Pid == first.Id, 60_000);
         Assert.True(running && !first.HasExited, "the packaged worker never ran");
         using (var second = StartApp(dll))
         {

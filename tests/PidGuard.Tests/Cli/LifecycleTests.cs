@@ -33,6 +33,23 @@ public class LifecycleTests : CliScenario
     }
 
     [Fact]
+    public void A_program_that_exits_at_once_fails_its_start_and_is_left_dead_with_its_exit_every_time()
+    {
+        // Race: the supervisor holds the lock a moment after it recorded the exit; a start that saw that
+        // moment stopped it ("not restarting it"), which erased the record (6 of 20 starts here).
+        string o = Run("""
+            for i in $(seq 1 20); do
+              P start b$i -- sh -c 'exit 2' 2>>"$ROOT/errors"; echo "CODE $?"
+              P status b$i | head -n 1
+            done
+            cat "$ROOT/errors"
+            """);
+        Assert.True(Lines(o, "CODE 1").Count == 20, o);
+        Assert.True(Lines(o, "pidguard: cannot start b").Count(l => l.EndsWith(": sh exited during start (code 2)", StringComparison.Ordinal)) == 20, o);
+        Assert.True(Lines(o, "b").Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^b\d+ is dead \(its last PID was \d+\)")) == 20, o);
+    }
+
+    [Fact]
     public void Second_start_reports_the_owner_and_exits_75()
     {
         string o = Run("""

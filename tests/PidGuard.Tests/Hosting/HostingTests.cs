@@ -13,8 +13,9 @@ public class HostingTests : IDisposable
 
     private DaemonStatus Status() => DaemonProbe.GetStatus("worker", _dir.Options());
 
+    /// <summary>Until the worker is proven and its files are complete (a proven holder whose pid file is not written yet is Running too, with a reason).</summary>
     private void WaitRunning(ChildProcess w) =>
-        Assert.True(SpinWait.SpinUntil(() => Status() is { State: DaemonState.Running, IsIdentityVerified: true } s && s.Pid == w.Pid, 30_000), w.Output);
+        Assert.True(SpinWait.SpinUntil(() => Status() is { State: DaemonState.Running, IsIdentityVerified: true, Reason: null } s && s.Pid == w.Pid, 30_000), w.Output);
 
     [Fact]
     public void Second_instance_fails_host_start_before_any_other_service_did_work()
