@@ -46,15 +46,21 @@ internal static unsafe class ExecAs
     /// <summary>Puts SIGPIPE and the signal mask back to their defaults and execs; returns (126 or 127) only on failure.</summary>
     public static int ExecProgram(string path, string[] argv, string asWho = "")
     {
+        int errno = Replace(path, argv);
+        return errno == 2 /* ENOENT */
+            ? Fail($"{argv[0]}: command not found ('{path}')", ExitCodes.CommandNotFound)
+            : Fail($"cannot run '{path}'{asWho}: {Libc.ErrorText(errno)}", ExitCodes.CannotExecute);
+    }
+
+    /// <summary>Puts SIGPIPE and the signal mask back to their defaults and execs; returns the errno only on failure.</summary>
+    public static int Replace(string path, string[] argv)
+    {
         Libc.Signal(Libc.SigPipe, 0); // SIG_DFL
         byte* empty = stackalloc byte[256];
         new Span<byte>(empty, 256).Clear();
         Libc.SigProcMask(OperatingSystem.IsMacOS() ? 3 : Libc.SigSetMask, empty, null);
         Exec(path, argv);
-        int errno = Marshal.GetLastPInvokeError();
-        return errno == 2 /* ENOENT */
-            ? Fail($"{argv[0]}: command not found ('{path}')", ExitCodes.CommandNotFound)
-            : Fail($"cannot run '{path}'{asWho}: {Libc.ErrorText(errno)}", ExitCodes.CannotExecute);
+        return Marshal.GetLastPInvokeError();
     }
 
     private static int SetOnlyGroup(uint gid) => Libc.SetGroups(1, &gid);

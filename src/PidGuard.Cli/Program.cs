@@ -8,10 +8,11 @@ if (OperatingSystem.IsWindows())
     return ExitCodes.Failure;
 }
 LibcResolver.Register();
+PidGuard.Cli.Cluster.ClusterFeature.Arguments = args;
 // The step that becomes a program run as another user: nothing else (no command tree) is built for it.
 if (args.Length > 0 && args[0] == ExecAs.Verb)
     return ExecAs.Run(args);
-if (args.Length > 0 && args[0] == PidGuard.Cli.Cluster.FencedExec.Verb)
+if (args.Length > 0 && args[0] == PidGuard.Cli.Cluster.FencedExec.Verb) // started by a supervisor of the cluster scope: its own binary
     return PidGuard.Cli.Cluster.FencedExec.Run(args);
 // Last resort: no command ends in a .NET stack trace. What no command handled is one line and 70 (EX_SOFTWARE).
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>

@@ -68,9 +68,30 @@ public sealed partial class InstanceLock
         {
             if (OwnerInfo.Read(_platform, Paths).ActionablePid is { } pid && pid != self)
                 owner = pid;
+            else if (child.HasExited)
+                owner = EndedAdopter(self, child.Id);
             return owner is not null;
         }, timeout, ct).ConfigureAwait(false);
         return owner!.Value;
+    }
+
+    /// <summary>
+    /// Race: the adopter did its whole life between two polls (a supervisor whose program exited at once
+    /// records the exit and releases): no process is left to prove, but the state file this process
+    /// wrote was replaced or removed, which only the adopter — a holder of this lock — does. Its PID
+    /// (the writer of the file, else the child), or null when the file is still this process's own.
+    /// </summary>
+    private int? EndedAdopter(int self, int child)
+    {
+        FileStatus? written;
+        lock (_sync)
+            written = _stateFileWritten;
+        var now = _platform.LStat(Paths.StateFile);
+        var record = now is null ? null : StateFile.Read(Paths.StateFile, _platform, out _);
+        int? writer = record is null ? null : record.Supervisor?.Pid ?? record.Pid;
+        if (now is { } file && written is { } ours && file.SameFileAs(ours) && (writer is null || writer == self))
+            return null; // still ours: an inode can be reused, so the content must name another writer too
+        return writer is { } w && w != self ? w : child;
     }
 
     /// <summary>

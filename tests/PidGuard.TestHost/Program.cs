@@ -109,6 +109,22 @@ try
                 kill.WaitForExit();
             }
         }
+        case "adopt-and-end":
+        {
+            // adopt-and-end NAME DIR [--keep-files] : (as the child of handoff-cmd) stop the hander, adopt, end at once
+            // (releasing with or without removing the files), let the hander go on: it must see that the adoption happened.
+            string hander = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            using (var stop = Process.Start("kill", ["-STOP", hander]))
+                stop.WaitForExit();
+            var held = InstanceLock.Adopt(Arg(1), Options(Arg(2)));
+            if (Has("--keep-files"))
+                held.ReleaseKeepingFiles();
+            else
+                held.Dispose();
+            using (var cont = Process.Start("kill", ["-CONT", hander]))
+                cont.WaitForExit();
+            return 0;
+        }
         case "share":
         {
             // share NAME DIR : acquire, start `sleep 300` sharing the lock, release our lock, exit (the child keeps it).

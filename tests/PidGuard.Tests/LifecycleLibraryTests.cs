@@ -52,6 +52,23 @@ public class LifecycleLibraryTests : SandboxScenario
         Assert.Contains("HANDED", o, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("--keep-files")]
+    public void A_child_that_adopts_and_ends_between_two_polls_of_the_hander_was_still_handed_the_lock(string release)
+    {
+        // The hander is frozen (SIGSTOP) for the child's whole life, as a start is when its supervisor's program exits
+        // at once: nothing is left to prove, but the files the hander wrote were replaced or removed.
+        string o = Run($"""
+            H handoff-cmd d "$DIR" '{ChildProcess.Dotnet}' '{ChildProcess.HostDll}' adopt-and-end d "$DIR" {release} > "$ROOT/h.out" 2>&1; echo "HANDER=$?"
+            cat "$ROOT/h.out"
+            H try d "$DIR"
+            """);
+        Assert.True(Value(o, "HANDER") == "0", o);
+        Assert.Matches(@"HANDED \d+ Handoff", o);
+        Assert.Contains("WON", o, StringComparison.Ordinal); // the name is free: no one holds it after the child ended
+    }
+
     [Fact]
     public void A_deleted_working_directory_neither_fails_the_acquire_nor_leaks_a_locked_descriptor()
     {

@@ -12,7 +12,21 @@ namespace PidGuard.Cli.Cluster;
 /// </summary>
 internal static class ClusterAdminCommands
 {
-    public static async Task<int> StatusAsync(DaemonPaths paths, ClusterSettings settings, bool json, CancellationToken ct)
+    public static Task<int> StatusAsync(DaemonPaths paths, ClusterSettings settings, bool json, CancellationToken ct) =>
+        ClusterFeature.IsSupported ? StatusCoreAsync(paths, settings, json, ct) : throw ClusterFeature.Missing();
+
+    public static Task<int> ListAsync(ClusterSettings settings, bool json, CancellationToken ct) =>
+        ClusterFeature.IsSupported ? ListCoreAsync(settings, json, ct) : throw ClusterFeature.Missing();
+
+    /// <summary>
+    /// Asks the holder to stop (it stops its program the usual way and releases) and waits up to
+    /// <paramref name="bound"/> for the release; with <paramref name="force"/>, terminates the holder's
+    /// session instead: the holder fences itself and ends its program within the lease's margin.
+    /// </summary>
+    public static Task<int> StopAsync(DaemonPaths paths, ClusterSettings settings, bool force, TimeSpan bound, CancellationToken ct) =>
+        ClusterFeature.IsSupported ? StopCoreAsync(paths, settings, force, bound, ct) : throw ClusterFeature.Missing();
+
+    private static async Task<int> StatusCoreAsync(DaemonPaths paths, ClusterSettings settings, bool json, CancellationToken ct)
     {
         var status = await ClusterLibrary.Lock(paths.Name, settings, null).GetStatusAsync(ct).ConfigureAwait(false);
         if (json)
@@ -22,7 +36,7 @@ internal static class ClusterAdminCommands
         return ClusterStatusView.Lsb(status.State);
     }
 
-    public static async Task<int> ListAsync(ClusterSettings settings, bool json, CancellationToken ct)
+    private static async Task<int> ListCoreAsync(ClusterSettings settings, bool json, CancellationToken ct)
     {
         var options = ClusterLibrary.Options(settings, null);
         var all = await PostgresClusterLock.ListAsync(options, ct).ConfigureAwait(false);
@@ -39,12 +53,7 @@ internal static class ClusterAdminCommands
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// Asks the holder to stop (it stops its program the usual way and releases) and waits up to
-    /// <paramref name="bound"/> for the release; with <paramref name="force"/>, terminates the holder's
-    /// session instead: the holder fences itself and ends its program within the lease's margin.
-    /// </summary>
-    public static async Task<int> StopAsync(DaemonPaths paths, ClusterSettings settings, bool force, TimeSpan bound, CancellationToken ct)
+    private static async Task<int> StopCoreAsync(DaemonPaths paths, ClusterSettings settings, bool force, TimeSpan bound, CancellationToken ct)
     {
         var clusterLock = ClusterLibrary.Lock(paths.Name, settings, null);
         var before = await clusterLock.GetStatusAsync(ct).ConfigureAwait(false);

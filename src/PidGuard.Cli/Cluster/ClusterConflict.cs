@@ -10,7 +10,10 @@ namespace PidGuard.Cli.Cluster;
 internal static class ClusterConflict
 {
     /// <summary>"Daemon already running (host H, PID N)" when a process other than <paramref name="ourSupervisor"/> holds the name; null otherwise or when the server cannot tell.</summary>
-    public static async Task<string?> FindAsync(DaemonPaths paths, ClusterSettings settings, int ourSupervisor)
+    public static Task<string?> FindAsync(DaemonPaths paths, ClusterSettings settings, int ourSupervisor) =>
+        ClusterFeature.IsSupported ? FindCoreAsync(paths, settings, ourSupervisor) : throw ClusterFeature.Missing();
+
+    private static async Task<string?> FindCoreAsync(DaemonPaths paths, ClusterSettings settings, int ourSupervisor)
     {
         try
         {

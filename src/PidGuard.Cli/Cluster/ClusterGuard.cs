@@ -22,7 +22,10 @@ internal sealed class ClusterGuard : IAsyncDisposable
 
     private ClusterGuard(SupervisorLease lease) => _lease = lease;
 
-    public static async Task<ClusterGuard> AcquireAsync(DaemonPaths paths, ClusterSettings settings, TimeSpan wait, CancellationToken ct) =>
+    public static Task<ClusterGuard> AcquireAsync(DaemonPaths paths, ClusterSettings settings, TimeSpan wait, CancellationToken ct) =>
+        ClusterFeature.IsSupported ? AcquireCoreAsync(paths, settings, wait, ct) : throw ClusterFeature.Missing();
+
+    private static async Task<ClusterGuard> AcquireCoreAsync(DaemonPaths paths, ClusterSettings settings, TimeSpan wait, CancellationToken ct) =>
         new(await SupervisorLease.AcquireAsync(paths, settings, wait, ct).ConfigureAwait(false));
 
     public string Describe => $"holding the cluster lease on {_lease.Server}, epoch {_lease.EpochText}"

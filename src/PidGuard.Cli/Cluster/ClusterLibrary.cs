@@ -7,6 +7,8 @@ internal static class ClusterLibrary
 {
     public static PostgresClusterOptions Options(ClusterSettings s, string? runtimeDirectory)
     {
+        if (!ClusterFeature.IsSupported)
+            throw ClusterFeature.Missing();
         var o = new PostgresClusterOptions
         {
             ConnectionString = s.Connection,
@@ -37,5 +39,6 @@ internal static class ClusterLibrary
         return o;
     }
 
-    public static PostgresClusterLock Lock(string name, ClusterSettings s, string? runtimeDirectory) => new(name, Options(s, runtimeDirectory));
+    public static PostgresClusterLock Lock(string name, ClusterSettings s, string? runtimeDirectory) =>
+        ClusterFeature.IsSupported ? new(name, Options(s, runtimeDirectory)) : throw ClusterFeature.Missing();
 }

@@ -70,6 +70,8 @@ internal sealed class ClusterOptions
             }
             return null;
         }
+        if (!ClusterFeature.IsSupported)
+            ClusterFeature.ExecCompanion(); // a binary without the cluster scope: the companion does this command
         return new ClusterSettings
         {
             Connection = connection,

@@ -24,6 +24,8 @@ internal static class RestartCommand
             var ready = Seconds.Positive(result.GetValue(waitReady), "--wait-ready"); // a usage error before anything is stopped
             DaemonSelector.CheckDirectory(paths);
             var request = Recorded(paths, ready);
+            if (request.Cluster is not null && !Cluster.ClusterFeature.IsSupported)
+                Cluster.ClusterFeature.ExecCompanion(); // started with --cluster: the companion restarts it
             CheckStartable(request); // what would make the start fail is reported before anything is stopped
             ForeignDirectory.Check(paths);
             var outcome = await DaemonStopper.StopAsync(paths.Name, schedule, StopTarget.Process, DaemonSelector.Options(paths), ct).ConfigureAwait(false);
