@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using PidGuard.Tests.Infrastructure;
+
+namespace PidGuard.Tests.Cli;
+
+/// <summary>
+/// The tool built without the cluster scope (the NativeAOT pidguard of eng/publish-native.sh) hands every
+/// command that asks for it to pidguard-cluster by exec, with the same arguments, and runs the rest
+/// itself. Run here with the feature switch turned off in a runtimeconfig, the way the trimmed binary has it.
+/// </summary>
+public class ClusterCompanionTests : CliScenario
+{
+    private string LeanRuntimeConfig()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.runtimeconfig.json")))!;
+        var options = config["runtimeOptions"]!.AsObject();
+        if (options["configProperties"] is not JsonObject properties)
+            options["configProperties"] = properties = [];
+        properties["PidGuard.Cli.ClusterSupport"] = false;
+        string path = Path.Join(Dir.Root, "lean.runtimeconfig.json");
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    [Fact]
+    public void A_binary_without_the_cluster_scope_execs_the_companion_for_cluster_commands_only()
+    {
+        string o = Run($$"""
+            L() { '{{ChildProcess.Dotnet}}' exec --runtimeconfig '{{LeanRuntimeConfig()}}' '{{Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll")}}' "$@"; }
+            printf '#!/bin/sh\nprintf "COMPANION(%%s)" "$$"; for a in "$@"; do printf " [%%s]" "$a"; done; echo; exit 7\n' > "$ROOT/companion"
+            chmod +x "$ROOT/companion"
+            export PIDGUARD_CLUSTER_TOOL="$ROOT/companion"
+            L status web --cluster 'Host=h;Database=d' --connect-timeout 1; echo "STATUS=$?"
+            PIDGUARD_CLUSTER='Host=e' L start web -- sleep 'a b'; echo "START=$?"
+            L stop web --cluster; echo "NOVALUE=$?"
+            L start loc -- sleep 300; echo "LOCAL=$?"
+            L status loc; echo "LOCALSTATUS=$?"
+            L stop loc >/dev/null; echo "LOCALSTOP=$?"
+            PIDGUARD_CLUSTER_TOOL="$ROOT/missing" L list --cluster 'Host=h' 2>"$ROOT/err"; echo "MISSING=$?"; cat "$ROOT/err"
+            """);
+        Assert.Contains("COMPANION", o, StringComparison.Ordinal);
+        Assert.Contains("[status] [web] [--cluster] [Host=h;Database=d] [--connect-timeout] [1]", o, StringComparison.Ordinal);
+        Assert.Equal("7", Value(o, "STATUS")); // the companion's own exit code: this process became it
+        Assert.Contains("[start] [web] [--] [sleep] [a b]", o, StringComparison.Ordinal); // $PIDGUARD_CLUSTER alone turns it on for start
+        Assert.Equal("7", Value(o, "START"));
+        Assert.Equal("2", Value(o, "NOVALUE")); // bare --cluster without $PIDGUARD_CLUSTER: a usage error here, before any exec
+        Assert.Equal("0", Value(o, "LOCAL"));
+        Assert.Matches(@"started loc \(PID: \d+\)", o);
+        Assert.Equal("0", Value(o, "LOCALSTATUS"));
+        Assert.Equal("0", Value(o, "LOCALSTOP"));
+        Assert.Equal(2, Lines(o, "COMPANION").Count);
+        Assert.Equal("1", Value(o, "MISSING"));
+        Assert.Contains($"pidguard: the cluster scope is in '", o, StringComparison.Ordinal);
+        Assert.Contains("missing', which does not exist: this pidguard was built without it (install pidguard-cluster beside it, or set $PIDGUARD_CLUSTER_TOOL)", o, StringComparison.Ordinal);
+    }
+}
