@@ -76,7 +76,7 @@ public static class StateFile
         problem = null;
         try
         {
-            var record = JsonSerializer.Deserialize(json, StateJsonContext.Default.DaemonStateRecord);
+            var record = StateRecordReader.Read(json);
             if (record is not null)
                 StateFileVersion1.Upgrade(record);
             if (record is null || record.Pid <= 0)
@@ -86,7 +86,7 @@ public static class StateFile
             }
             return record;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
             problem = $"state file '{path}' is not valid JSON: {e.Message}";
             return null;
