@@ -10,6 +10,12 @@ var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true }
 void Say(string line) => stdout.WriteLine(line);
 
 string command = args.Length > 0 ? args[0] : "";
+static string ParentPid() => File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+static void SignalHander(string signal, string pid)
+{
+    using var kill = Process.Start("kill", ["-" + signal, pid]);
+    kill.WaitForExit();
+}
 string Arg(int i) => args.Length > i ? args[i] : throw new ArgumentException($"missing argument {i} for '{command}'");
 string? Flag(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 bool Has(string name) => Array.IndexOf(args, name) >= 0;
@@ -89,8 +95,8 @@ try
         {
             // supervise-once NAME DIR : (as the child of handoff-cmd) stop the process handing the lock over while it
             // still shares it, adopt as a supervisor, run `true`, end its leftovers, let the hander go on.
-            string hander = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]; // the parent: handoff-cmd
-            Signal("STOP", hander);
+            string hander = ParentPid(); // handoff-cmd
+            SignalHander("STOP", hander);
             var options = Options(Arg(2));
             options.Supervising = true;
             using var held = InstanceLock.Adopt(Arg(1), options);
@@ -98,31 +104,23 @@ try
             await program.Exited;
             Say($"LEFTOVERS {await held.EndLeftoversAsync(program, TimeSpan.FromSeconds(1))}");
             program.Reap();
-            Signal("CONT", hander);
+            SignalHander("CONT", hander);
             for (int i = 0; i < 1000 && File.Exists($"/proc/{hander}/stat") && !File.ReadAllText($"/proc/{hander}/stat").Split(')')[^1].StartsWith(" Z", StringComparison.Ordinal); i++)
                 Thread.Sleep(20); // the lock stays held until the hander saw the adoption and ended
             return 0;
-
-            static void Signal(string signal, string pid)
-            {
-                using var kill = Process.Start("kill", ["-" + signal, pid]);
-                kill.WaitForExit();
-            }
         }
         case "adopt-and-end":
         {
             // adopt-and-end NAME DIR [--keep-files] : (as the child of handoff-cmd) stop the hander, adopt, end at once
             // (releasing with or without removing the files), let the hander go on: it must see that the adoption happened.
-            string hander = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-            using (var stop = Process.Start("kill", ["-STOP", hander]))
-                stop.WaitForExit();
+            string hander = ParentPid(); // handoff-cmd
+            SignalHander("STOP", hander);
             var held = InstanceLock.Adopt(Arg(1), Options(Arg(2)));
             if (Has("--keep-files"))
                 held.ReleaseKeepingFiles();
             else
                 held.Dispose();
-            using (var cont = Process.Start("kill", ["-CONT", hander]))
-                cont.WaitForExit();
+            SignalHander("CONT", hander);
             return 0;
         }
         case "share":
