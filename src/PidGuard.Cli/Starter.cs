@@ -20,6 +20,8 @@ internal static class Starter
     /// <summary>Under a restart policy a program must run this long before `start` reports it started (a crash loop is caught on its first exit).</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
 
+    private static readonly TimeSpan LoserWait = TimeSpan.FromSeconds(3);
+
     private static string ExitedDuringStart(StartRequest request, ExitRecord? exit) => exit?.Code switch
     {
         ExitCodes.CommandNotFound => $"{request.Command[0]}: command not found (exit 127)",
@@ -40,7 +42,8 @@ internal static class Starter
         CheckProgram(request, environment); // a program that is not there is exit 127 at once, not a failed start
         // Supervising: while this process holds the lock to hand it over, its record says "starting, no
         // program" (pid == supervisor.pid) and there is no pid file: nothing may signal this process as the daemon.
-        var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command, Supervising = true };
+        // A loser of two racing starts waits for the winner's program (OwnerWaitWindow) to name it, not the winner's start process.
+        var options = new PidGuardOptions { RuntimeDirectory = paths.Directory, CommandLine = request.Command, Supervising = true, OwnerWaitWindow = LoserWait };
         using var held = InstanceLock.Acquire(paths.Name, options);
         PrepareLog(request.LogFile);
         var logStart = LogFiles.MarkOf(request.LogFile);

@@ -112,10 +112,11 @@ public sealed partial class InstanceLock
                 return true;
             }
             // Race: the holder may be between lock and write, or a status probe may hold a shared lock
-            // for a few microseconds. A proven owner is reported at once; otherwise retry both.
+            // for a few microseconds. A proven owner is reported at once (a starting one once its program
+            // runs, within the window); otherwise retry both.
             var owner = OwnerInfo.Read(p, paths);
             result = new Attempt(null, owner.ActionablePid, Describe(owner), paths);
-            return owner.ActionablePid is not null;
+            return owner.ActionablePid is not null && !owner.IsStarting;
         }, (int)options.OwnerWaitWindow.TotalMilliseconds);
         if (result.Lock is null && result.Owner is null)
             result = LastResortOwner(p, paths, result);

@@ -27,7 +27,13 @@ internal readonly record struct OwnerInfo(PidFileContent PidFile, DaemonStateRec
     }
 
     /// <summary>True when the files are complete: the pid file names the proven main process, or a supervisor runs no program (and so has no pid file).</summary>
-    public bool IsSettled => MainAlive ? IsProven && PidFile.Pid == Record!.Pid : SupervisorAlive;
+    public bool IsSettled => MainAlive ? IsProven && PidFile.Pid == Record!.Pid : SupervisorAlive && !IsStarting;
+
+    /// <summary>
+    /// A supervisor whose program is about to be recorded (a <c>pidguard start</c> that holds the lock to hand it
+    /// to its supervisor says so too): a loser or a probe waits its owner window for the program, to name it.
+    /// </summary>
+    public bool IsStarting => !MainAlive && SupervisorAlive && Record!.Phase == SupervisorPhase.Starting;
 
     /// <summary>
     /// Reads the owner of a held lock, retrying with backoff for up to <paramref name="window"/>

@@ -50,6 +50,20 @@ public class LifecycleTests : CliScenario
     }
 
     [Fact]
+    public void The_loser_of_two_racing_starts_names_the_winner_s_program_not_its_start_process()
+    {
+        // The winner's `pidguard start` holds the lock while it hands it to its supervisor (state "starting"):
+        // the loser waits for the program instead of naming that short-lived process (was: "its supervisor (PID 4)").
+        string o = Run("""
+            P start r -- sleep 300 > "$ROOT/o1" 2>&1 & P start r -- sleep 300 > "$ROOT/o2" 2>&1 & wait
+            cat "$ROOT/o1" "$ROOT/o2"
+            echo "PROGRAM=$(cat "$DIR/r.pid")"
+            """);
+        Assert.Single(Lines(o, "started r (PID: "));
+        Assert.Contains($"pidguard: Daemon already running (PID: {Value(o, "PROGRAM")})", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Second_start_reports_the_owner_and_exits_75()
     {
         string o = Run("""

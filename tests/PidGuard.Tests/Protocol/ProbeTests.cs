@@ -174,6 +174,21 @@ public sealed class ProbeTests : IDisposable
     }
 
     [Fact]
+    public void A_supervisor_whose_program_is_starting_is_waited_for_up_to_the_window()
+    {
+        var paths = Hold("starting");
+        var record = Proven(Self, "starting");
+        record.Supervisor = new ProcessRecord { Pid = Self, StartToken = record.StartToken };
+        record.Phase = SupervisorPhase.Starting;
+        Write(paths, record);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var s = DaemonProbe.GetStatus(paths, _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromMilliseconds(400)), _p);
+        Assert.InRange(clock.ElapsedMilliseconds, 350, 10_000);
+        Assert.Equal(DaemonState.Restarting, s.State);
+        Assert.Equal("starting", s.Phase);
+    }
+
+    [Fact]
     public void A_live_supervisor_whose_program_is_down_is_Restarting_with_its_phase()
     {
         var paths = Hold("between");
