@@ -17,7 +17,9 @@ internal static class Cli
             args = ["--version"]; // --quiet changes nothing about data asked for
         args = SignalArguments.MoveAfterDoubleDash(args);
         var (root, quiet) = CommandTree.Build(args);
-        var parsed = root.Parse(args);
+        // No @file response files: every argument means what it says, and the binary without the cluster scope
+        // hands the companion the same arguments (a file read once, such as @<(...), would be empty the second time).
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         Output.Quiet = parsed.GetValue(quiet);
         if (parsed.Errors.Count > 0)
         {

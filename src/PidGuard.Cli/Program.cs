@@ -8,7 +8,7 @@ if (OperatingSystem.IsWindows())
     return ExitCodes.Failure;
 }
 LibcResolver.Register();
-PidGuard.Cli.Cluster.ClusterFeature.Arguments = args;
+PidGuard.Cli.Cluster.ClusterFeature.Begin(args);
 // The step that becomes a program run as another user: nothing else (no command tree) is built for it.
 if (args.Length > 0 && args[0] == ExecAs.Verb)
     return ExecAs.Run(args);

@@ -78,8 +78,9 @@ public sealed partial class InstanceLock
     /// <summary>
     /// Race: the adopter did its whole life between two polls (a supervisor whose program exited at once
     /// records the exit and releases): no process is left to prove, but the state file this process
-    /// wrote was replaced or removed, which only the adopter — a holder of this lock — does. Its PID
-    /// (the writer of the file, else the child), or null when the file is still this process's own.
+    /// wrote was replaced or removed, which only the adopter — a holder of this lock — does (a file removed
+    /// by hand in that moment is taken for the same: the child has ended either way, and nothing runs unseen).
+    /// Its PID (the writer of the file, else the child), or null when the file is still this process's own.
     /// </summary>
     private int? EndedAdopter(int self, int child)
     {
@@ -89,9 +90,11 @@ public sealed partial class InstanceLock
         var now = _platform.LStat(Paths.StateFile);
         var record = now is null ? null : StateFile.Read(Paths.StateFile, _platform, out _);
         int? writer = record is null ? null : record.Supervisor?.Pid ?? record.Pid;
-        if (now is { } file && written is { } ours && file.SameFileAs(ours) && (writer is null || writer == self))
-            return null; // still ours: an inode can be reused, so the content must name another writer too
-        return writer is { } w && w != self ? w : child;
+        if (writer == self)
+            return null; // ours, whatever its inode (this process may rewrite it: a heartbeat)
+        if (now is { } file && written is { } ours && file.SameFileAs(ours) && writer is null)
+            return null; // still the file this process wrote, unreadable
+        return writer ?? child;
     }
 
     /// <summary>

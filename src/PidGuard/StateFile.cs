@@ -76,7 +76,7 @@ public static class StateFile
         problem = null;
         try
         {
-            var record = StateRecordReader.Read(json);
+            var record = ReadRecord(json);
             if (record is not null)
                 StateFileVersion1.Upgrade(record);
             if (record is null || record.Pid <= 0)
@@ -86,10 +86,23 @@ public static class StateFile
             }
             return record;
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        catch (JsonException e)
         {
             problem = $"state file '{path}' is not valid JSON: {e.Message}";
             return null;
+        }
+    }
+
+    /// <summary>The fast reader; what it rejects, the serializer decides (it is the reference: the reader must never be stricter).</summary>
+    internal static DaemonStateRecord? ReadRecord(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return StateRecordReader.Read(json);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            return JsonSerializer.Deserialize(json, StateJsonContext.Default.DaemonStateRecord);
         }
     }
 

@@ -10,8 +10,9 @@ namespace PidGuard;
 /// same names (case-sensitive), the reader's own JSON grammar, numbers and dates through the same
 /// <c>Get*</c> calls, <c>null</c> only where the property is nullable or a reference, unknown
 /// properties kept in <see cref="DaemonStateRecord.Extra"/> and skipped in nested objects, nothing after
-/// the root — which a differential fuzz test checks (<c>StateRecordReaderTests</c>). Writing stays with
-/// the serializer.
+/// the root — which a differential fuzz test checks (<c>StateRecordReaderTests</c>). What it rejects,
+/// <see cref="StateFile.Parse"/> hands to the serializer, so that a rejection is always the serializer's
+/// (an escaped unknown name with invalid UTF-8 is one the serializer accepts). Writing stays with the serializer.
 /// </summary>
 internal static class StateRecordReader
 {
@@ -68,13 +69,9 @@ internal static class StateRecordReader
         return record;
     }
 
-    /// <summary>As the serializer names an unknown property: invalid UTF-8 becomes U+FFFD instead of an error.</summary>
-    private static string UnknownName(ref Utf8JsonReader r)
-    {
-        if (r.ValueIsEscaped || r.HasValueSequence)
-            return r.GetString()!;
-        return System.Text.Encoding.UTF8.GetString(r.ValueSpan);
-    }
+    /// <summary>As the serializer names an unknown property: invalid UTF-8 becomes U+FFFD instead of an error (escaped names: the caller's fallback).</summary>
+    private static string UnknownName(ref Utf8JsonReader r) =>
+        r.ValueIsEscaped ? r.GetString()! : System.Text.Encoding.UTF8.GetString(r.ValueSpan);
 
     private static FileIdentity LockFile(ref Utf8JsonReader r)
     {

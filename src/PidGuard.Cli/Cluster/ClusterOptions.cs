@@ -55,7 +55,7 @@ internal sealed class ClusterOptions
     {
         string? connection = result.GetValue(_cluster);
         bool given = Given(result);
-        if (given && connection is { Length: 0 })
+        if (given && (connection is { Length: 0 } || ClusterFeature.Arguments.TakeWhile(a => a != "--").Contains("--cluster=")))
             throw CliError.Usage("--cluster must not be empty (leave the value out to use $PIDGUARD_CLUSTER)");
         if (connection is null && (given || environmentTurnsOn))
             connection = Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } env ? env : null;

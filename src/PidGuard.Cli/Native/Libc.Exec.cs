@@ -8,6 +8,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Name, EntryPoint = "execv", SetLastError = true)]
     public static partial int ExecV(byte* path, byte** argv);
 
+    /// <summary>Sets a variable in the C environment that execv passes on (Environment.SetEnvironmentVariable changes only .NET's copy).</summary>
+    [LibraryImport(Name, EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int SetEnv(string name, string value, int overwrite);
+
     [LibraryImport(Name, EntryPoint = "signal")]
     public static partial nint Signal(int signal, nint handler);
 

@@ -49,8 +49,34 @@ public class ClusterCompanionTests : CliScenario
         Assert.Equal("0", Value(o, "LOCALSTATUS"));
         Assert.Equal("0", Value(o, "LOCALSTOP"));
         Assert.Equal(2, Lines(o, "COMPANION").Count);
-        Assert.Equal("1", Value(o, "MISSING"));
+        Assert.Equal("127", Value(o, "MISSING")); // as a shell says for a command it cannot find
         Assert.Contains($"pidguard: the cluster scope is in '", o, StringComparison.Ordinal);
         Assert.Contains("missing', which does not exist: this pidguard was built without it (install pidguard-cluster beside it, or set $PIDGUARD_CLUSTER_TOOL)", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_odd_companion_is_a_clear_error_never_an_exec_loop_and_arguments_are_never_read_from_files()
+    {
+        string dll = Path.Join(AppContext.BaseDirectory, "PidGuard.Cli.dll");
+        string o = Run($$"""
+            L() { '{{ChildProcess.Dotnet}}' exec --runtimeconfig '{{LeanRuntimeConfig()}}' '{{dll}}' "$@"; }
+            printf '#!/bin/sh\nexec {{ChildProcess.Dotnet}} exec --runtimeconfig {{LeanRuntimeConfig()}} {{dll}} "$@"\n' > "$ROOT/lean"; chmod +x "$ROOT/lean"
+            PIDGUARD_CLUSTER_TOOL="$ROOT/lean" timeout 20 '{{ChildProcess.Dotnet}}' exec --runtimeconfig '{{LeanRuntimeConfig()}}' '{{dll}}' status web --cluster 'Host=h' 2>"$ROOT/e1"; echo "LOOP=$?"; cat "$ROOT/e1"
+            PIDGUARD_CLUSTER_TOOL="$ROOT" L status web --cluster 'Host=h' 2>"$ROOT/e2"; echo "DIRECTORY=$?"; cat "$ROOT/e2"
+            ln -s "$ROOT/nowhere" "$ROOT/dangling"
+            PIDGUARD_CLUSTER_TOOL="$ROOT/dangling" L status web --cluster 'Host=h' 2>"$ROOT/e3"; echo "DANGLING=$?"
+            PIDGUARD_CLUSTER='Host=h' L status web --cluster= 2>"$ROOT/e4"; echo "EMPTY=$?"; cat "$ROOT/e4"
+            printf -- '--cluster\nHost=h\n' > "$ROOT/args"
+            L status web "@$ROOT/args" 2>"$ROOT/e5"; echo "RESPONSE=$?"; head -n 1 "$ROOT/e5"
+            """);
+        Assert.Equal("1", Value(o, "LOOP"));
+        Assert.Contains("which has no cluster scope either (install the full tool as pidguard-cluster, or set $PIDGUARD_CLUSTER_TOOL)", o, StringComparison.Ordinal);
+        Assert.Equal("127", Value(o, "DIRECTORY"));
+        Assert.Contains("', which is a directory: this pidguard was built without it", o, StringComparison.Ordinal);
+        Assert.Equal("127", Value(o, "DANGLING"));
+        Assert.Equal("2", Value(o, "EMPTY"));
+        Assert.Contains("pidguard: --cluster must not be empty", o, StringComparison.Ordinal);
+        Assert.Equal("2", Value(o, "RESPONSE")); // '@FILE' is an unexpected argument, not a file to read
+        Assert.Contains("pidguard: Unrecognized command or argument '@", o, StringComparison.Ordinal);
     }
 }
