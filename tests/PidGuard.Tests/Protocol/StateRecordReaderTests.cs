@@ -100,7 +100,7 @@ public sealed class StateRecordReaderTests
         Ready = false,
         Restarts = 0,
         NextRestartAt = DateTimeOffset.MinValue,
-        LastExit = new ExitRecord { Pid = 48, Code = 2, Signal = null, At = new DateTimeOffset(2026, 11, 23, 18, 35, 5, TimeSpan.Zero) },
+        LastExit = new ExitRecord { Pid = 48, Code = 2, Signal = 15, At = new DateTimeOffset(2026, 11, 23, 18, 35, 5, TimeSpan.Zero) },
         Extra = new() { ["childPid"] = JsonDocument.Parse("44").RootElement, ["future"] = JsonDocument.Parse("""{"a":[1,{"b":null}],"c":"d"}""").RootElement },
     };
 
@@ -114,6 +114,20 @@ public sealed class StateRecordReaderTests
         Assert.Equal(ulong.MaxValue, read.LockFile!.Device);
         Assert.Equal(["sh", "-c", "exit 2", "", "\u0001\u001f"], read.CommandLine);
         Assert.Equal(JsonValueKind.Object, read.Extra!["future"].ValueKind);
+    }
+
+    [Fact]
+    public void The_full_record_sets_every_field_so_a_new_field_the_reader_misses_fails_the_comparison()
+    {
+        foreach (var (type, value) in new (Type, object)[] { (typeof(DaemonStateRecord), Full()), (typeof(FileIdentity), Full().LockFile!), (typeof(ProcessRecord), Full().Supervisor!), (typeof(ExitRecord), Full().LastExit!) })
+        {
+            foreach (var property in type.GetProperties().Where(p => p.CanWrite))
+            {
+                object? set = property.GetValue(value);
+                bool unset = set is null || (property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null && set.Equals(Activator.CreateInstance(property.PropertyType)));
+                Assert.False(unset, $"{type.Name}.{property.Name} is not set in Full(): set it, so the reader is compared on it");
+            }
+        }
     }
 
     [Theory]
