@@ -52,6 +52,17 @@ public sealed class ProbeTests : IDisposable
         StartedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
     };
 
+    /// <summary>The lock held by a supervisor (this process) that records itself as the main process: no program runs.</summary>
+    private (DaemonPaths Paths, DaemonStateRecord Record) HeldBySupervisorOnly(string name, string? phase)
+    {
+        var paths = Hold(name);
+        var record = Proven(Self, name);
+        record.Supervisor = new ProcessRecord { Pid = Self, StartToken = record.StartToken };
+        record.Phase = phase;
+        Write(paths, record);
+        return (paths, record);
+    }
+
     private static void Write(DaemonPaths paths, DaemonStateRecord? record = null, string? pid = null)
     {
         if (record is not null)
@@ -163,10 +174,7 @@ public sealed class ProbeTests : IDisposable
     [Fact]
     public void A_supervisor_between_runs_is_settled_at_once_however_long_the_window()
     {
-        var paths = Hold("settled");
-        var record = Proven(Self, "settled");
-        record.Supervisor = new ProcessRecord { Pid = Self, StartToken = record.StartToken };
-        Write(paths, record);
+        var (paths, _) = HeldBySupervisorOnly("settled", phase: null);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var s = DaemonProbe.GetStatus(paths, _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromSeconds(20)), _p);
         Assert.InRange(clock.ElapsedMilliseconds, 0, 10_000);
@@ -176,11 +184,7 @@ public sealed class ProbeTests : IDisposable
     [Fact]
     public void A_supervisor_whose_program_is_starting_is_waited_for_up_to_the_window()
     {
-        var paths = Hold("starting");
-        var record = Proven(Self, "starting");
-        record.Supervisor = new ProcessRecord { Pid = Self, StartToken = record.StartToken };
-        record.Phase = SupervisorPhase.Starting;
-        Write(paths, record);
+        var (paths, _) = HeldBySupervisorOnly("starting", SupervisorPhase.Starting);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var s = DaemonProbe.GetStatus(paths, _dir.Options(o => o.OwnerWaitWindow = TimeSpan.FromMilliseconds(400)), _p);
         Assert.InRange(clock.ElapsedMilliseconds, 350, 10_000);
@@ -191,11 +195,7 @@ public sealed class ProbeTests : IDisposable
     [Fact]
     public void A_live_supervisor_whose_program_is_down_is_Restarting_with_its_phase()
     {
-        var paths = Hold("between");
-        var record = Proven(Self, "between");
-        record.Supervisor = new ProcessRecord { Pid = Self, StartToken = record.StartToken };
-        record.Phase = SupervisorPhase.Restarting;
-        Write(paths, record);
+        var (paths, record) = HeldBySupervisorOnly("between", SupervisorPhase.Restarting);
         var s = Status("between");
         Assert.Equal(DaemonState.Restarting, s.State);
         Assert.Equal(2, s.LsbExitCode);
