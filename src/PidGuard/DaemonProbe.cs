@@ -37,9 +37,40 @@ public static class DaemonProbe
         return held switch
         {
             null => Legacy(paths, p),
-            false => Free(paths, p),
+            false => FreeSettled(paths, options, p),
             true => Held(paths, options, p),
         };
+    }
+
+    /// <summary>
+    /// Race: a new holder took the lock after it was seen free and wrote its state file (then its pid file)
+    /// before the files were read: they look like a dead daemon's. A Stale verdict stands only when the lock
+    /// is still free afterwards and a second reading agrees; a lock taken meanwhile is probed as held.
+    /// </summary>
+    private static DaemonStatus FreeSettled(DaemonPaths paths, PidGuardOptions options, IPlatform p)
+    {
+        var verdict = Free(paths, p);
+        for (int look = 0; verdict.State == DaemonState.Stale && look < 5; look++)
+        {
+            bool? held;
+            try
+            {
+                held = LockFile.IsHeld(p, paths.LockFile);
+            }
+            catch (PidGuardException)
+            {
+                return verdict;
+            }
+            if (held == true)
+                return Held(paths, options, p);
+            if (held is null)
+                return verdict; // the lock file is gone: nothing more to compare
+            var again = Free(paths, p);
+            if (again.State == verdict.State && again.Pid == verdict.Pid && again.Reason == verdict.Reason)
+                return again;
+            verdict = again;
+        }
+        return verdict;
     }
 
     private static DaemonStatus Free(DaemonPaths paths, IPlatform p)

@@ -446,6 +446,28 @@ public sealed class ProbeTests : IDisposable
         Assert.Equal(DaemonState.Running, DaemonProbe.GetStatus(_dir.Paths("public"), Quick).State);
     }
 
+    [Fact]
+    public void A_holder_that_took_the_lock_just_after_it_was_seen_free_is_probed_as_held_not_dead()
+    {
+        // Race: the probe sees the lock free, then a new holder locks and writes its state file and pid file
+        // before the probe reads them: they look like a dead daemon's (a torture run under load saw "Stale").
+        var paths = Hold("late");
+        Write(paths, Proven(Self, "late"), $"{Self}\n");
+        var s = Status("late", new FirstProbeSeesTheLockFree());
+        Assert.Equal(DaemonState.Running, s.State);
+        Assert.True(s.IsIdentityVerified);
+        Assert.Equal(Self, s.Pid);
+    }
+
+    /// <summary>The first shared-lock probe succeeds as if the lock were free (as it was a moment before its holder took it).</summary>
+    private sealed class FirstProbeSeesTheLockFree : DelegatingPlatform
+    {
+        private int _probes;
+
+        public override bool TryLock(SafeFd fd, int operation, string path) =>
+            operation == UnixConstants.LockSh && Interlocked.Increment(ref _probes) == 1 || base.TryLock(fd, operation, path);
+    }
+
     /// <summary>A live supervisor process that exists only in this platform's answers.</summary>
     private sealed class FakeSupervisor : DelegatingPlatform
     {

@@ -133,8 +133,8 @@ public class TortureTests(ITestOutputHelper output) : IDisposable
         await prober;
         Report($"probe vs start ({probes} probes)", cycles, int.Parse(lines.Single().Split(' ')[1], CultureInfo.InvariantCulture), clock);
         Assert.Equal("CONFLICTS 0", lines.Single());
+        Assert.True(odd.IsEmpty, $"{odd.Count} of {probes} probes: " + string.Join("\n", odd.Take(5)));
         Assert.True(probes > cycles, $"only {probes} probes ran during {cycles} cycles");
-        Assert.True(odd.IsEmpty, string.Join("\n", odd.Take(5)));
     }
 
     [Fact]
