@@ -163,18 +163,7 @@ internal static class WindowsAtomicFile
             throw error;
         }
         byte[] buffer = new byte[maxBytes + 1];
-        int total = 0;
-        fixed (byte* data = buffer)
-        {
-            while (total < buffer.Length)
-            {
-                if (!ReadFile(file, data + total, buffer.Length - total, out int read, null))
-                    throw WindowsIOException.Last("ReadFile", path);
-                if (read == 0)
-                    break;
-                total += read;
-            }
-        }
+        int total = WindowsSmallFile.ReadUpTo(file, buffer, path);
         if (total > maxBytes)
             throw new PidGuardException($"'{path}' is larger than {maxBytes} bytes.", path);
         return buffer[..total];

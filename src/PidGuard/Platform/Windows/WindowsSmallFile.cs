@@ -44,19 +44,7 @@ internal static class WindowsSmallFile
             if (info.FileSize > maxBytes)
                 return new(SmallFileKind.TooLarge, Size: info.FileSize);
             byte[] buffer = new byte[info.FileSize + 1];
-            int total = 0;
-            fixed (byte* data = buffer)
-            {
-                while (total < buffer.Length)
-                {
-                    if (!ReadFile(file, data + total, buffer.Length - total, out int read, null))
-                        throw WindowsIOException.Last("ReadFile", path);
-                    if (read == 0)
-                        break;
-                    total += read;
-                }
-            }
-            return new(SmallFileKind.Read, buffer[..total]);
+            return new(SmallFileKind.Read, buffer[..ReadUpTo(file, buffer, path)]);
         }
         catch (WindowsIOException e)
         {
@@ -68,4 +56,22 @@ internal static class WindowsSmallFile
         (attributes & FileAttributeFlags.ReparsePoint) != 0 ? new(SmallFileKind.SymbolicLink, Detail: "it is a reparse point (symbolic link or junction), which PidGuard does not follow")
         : (attributes & (FileAttributeFlags.Directory | FileAttributeFlags.Device)) != 0 ? new(SmallFileKind.NotRegularFile, Detail: WindowsFileAttributes.Describe(attributes))
         : null;
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the file ends; returns how many bytes were read.</summary>
+    public static unsafe int ReadUpTo(Microsoft.Win32.SafeHandles.SafeFileHandle file, byte[] buffer, string path)
+    {
+        int total = 0;
+        fixed (byte* data = buffer)
+        {
+            while (total < buffer.Length)
+            {
+                if (!ReadFile(file, data + total, buffer.Length - total, out int read, null))
+                    throw WindowsIOException.Last("ReadFile", path);
+                if (read == 0)
+                    break;
+                total += read;
+            }
+        }
+        return total;
+    }
 }
