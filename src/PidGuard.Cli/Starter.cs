@@ -75,6 +75,10 @@ internal static class Starter
         {
             if (SupervisorDied(supervisorHandle, paths, supervisorPid))
             {
+                // A supervisor that found the name held by another host exits at once, leaving no record (nothing ran):
+                // that is a conflict, not a death (seen when it ended before this loop's first look).
+                if (request.Cluster is not null && await Cluster.ClusterConflict.FindAsync(paths, request.Cluster, supervisorPid).ConfigureAwait(false) is { } other)
+                    return Failed(paths, request, other, logStart, ExitCodes.AlreadyRunning);
                 return await AbortAsync(paths, request, $"its supervisor (PID {supervisorPid}) died during the start (killed, or crashed)",
                     logStart).ConfigureAwait(false);
             }
